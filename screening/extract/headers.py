@@ -1,0 +1,50 @@
+"""Column headers of registration extracts, matched by alias (Chinese and English)."""
+
+from pathlib import Path
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码", "credit_code", "uscc"),
+    "name": ("企业名称", "名称", "企业（机构）名称", "name", "company_name"),
+    "scope": ("经营范围", "scope", "business_scope"),
+    "address": ("住所", "注册地址", "地址", "address"),
+    "province": ("所在省份", "省份", "province"),
+    "district": ("地区", "district"),
+    "legal_rep": ("法定代表人", "法人代表", "legal_rep"),
+    "status": ("登记状态", "status"),
+    "registered_on": ("成立日期", "注册日期", "registered_on"),
+    "capital": ("注册资本", "注册资金", "capital"),
+    "abnormal": ("经营异常", "abnormal"),
+    "shareholders": ("股东", "shareholders"),
+    "company_type": ("企业类型", "company_type"),
+    "source_file": ("source_file",),
+    "source_line": ("source_line",),
+}
+REQUIRED = ("name",)
+CANONICAL = tuple(ALIASES)
+_BY_ALIAS = {alias.strip().lower(): canonical for canonical, aliases in ALIASES.items() for alias in aliases}
+
+
+class ExtractError(ValueError):
+    """An extract that cannot be read at all; the message names the file and the fix."""
+
+
+def canonical_name(header: str) -> str | None:
+    """The canonical column for a header cell, or None for a column the product does not use."""
+    cleaned = (header or "").replace("\ufeff", "").strip().strip('"').strip().lower()
+    return _BY_ALIAS.get(cleaned)
+
+
+def resolve_headers(headers: list[str], path: Path) -> dict[int, str]:
+    """Column index -> canonical name; fails naming a missing required column and its aliases."""
+    columns: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        canonical = canonical_name(header)
+        if canonical and canonical not in columns.values():
+            columns[index] = canonical
+    for required in REQUIRED:
+        if required not in columns.values():
+            raise ExtractError(
+                f"{path}: no column for {required!r}; accepted headers: {', '.join(ALIASES[required])}."
+                f" Found: {', '.join(h for h in headers if h) or '(none)'}. Rename the column or add it."
+            )
+    return columns

@@ -1,0 +1,47 @@
+"""Settings: one place, read from ``REGSCREEN_*`` environment variables, repo-relative defaults."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the product finds its data. Override any field with ``REGSCREEN_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="REGSCREEN_")
+
+    keywords_dir: Path = Field(
+        REPO_ROOT / "keywords",
+        description="Folder of term-list TOML files (one file per list) and false_friends.toml.",
+    )
+    registers_dir: Path = Field(
+        REPO_ROOT / "data" / "registers",
+        description="The project's copies of the public registers of licensed institutions.",
+    )
+    shared_dir: Path = Field(
+        REPO_ROOT.parent / "shared",
+        description="The shared folder with the real registry data (read in place, never copied).",
+    )
+    db_path: Path = Field(
+        REPO_ROOT / "data" / "registry.duckdb",
+        description="The embedded DuckDB file that holds the store.",
+    )
+    chunk_rows: int = Field(
+        50_000,
+        description="Rows per chunk when streaming an extract; bounds peak memory.",
+    )
+
+    @property
+    def registry_dir(self) -> Path:
+        """The real registry extracts under the shared folder."""
+        return self.shared_dir / "data" / "registry"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (environment read once)."""
+    return Settings()
