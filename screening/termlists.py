@@ -140,7 +140,7 @@ def _explain(path: Path, data: dict, error: ValidationError) -> TermListError:
         where = "/".join(str(part) for part in loc)
         if len(loc) >= 2 and loc[0] in ("term", "category", "false_friend") and isinstance(loc[1], int):
             entry = data.get(loc[0], [{}])[loc[1]]
-            label = entry.get("term") or entry.get("name") or entry.get("text") if isinstance(entry, dict) else None
+            label = next((entry[k] for k in ("term", "name", "text") if k in entry), None) if isinstance(entry, dict) else None
             where = f"entry #{loc[1] + 1} ({label!r}) field {'/'.join(map(str, loc[2:])) or '-'}"
         problems.append(f"{where}: {item['msg']}")
     return TermListError(f"{path}: " + "; ".join(problems))

@@ -1,0 +1,45 @@
+"""Fixture policy.
+
+- Tests make their own small extracts in ``tmp_path``; nothing in the repository is written.
+- The term lists, false friends and registers are the real ones from ``keywords/`` and
+  ``data/registers/`` (they are the product's data, so tests exercise them as shipped).
+- Tests that read the real registry files in ``../shared/data/registry`` carry the
+  ``shared_data`` marker and are skipped, with a reason, when that folder is absent.
+- One ``Screener`` per session (loading jieba and the lists takes about a second).
+- Expected behaviour is written as tables of cases (``pytest.mark.parametrize``), including
+  cases that must not match.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from screening.screener import Screener
+from screening.settings import get_settings
+
+REGISTRY = get_settings().registry_dir
+
+
+@pytest.fixture(scope="session")
+def screener() -> Screener:
+    """The product's screener over the shipped lists and registers."""
+    return Screener.from_settings()
+
+
+@pytest.fixture(scope="session")
+def registry_dir() -> Path:
+    """The real registry extracts, or skip."""
+    if not (REGISTRY / "erd_1978_2003_sample20k.csv").exists():
+        pytest.skip(f"real registry data not found at {REGISTRY} (set REGSCREEN_SHARED_DIR)")
+    return REGISTRY
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", newline: str = "\n") -> Path:
+    """Write a small CSV extract (rows include the header), quoting only where needed."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path

@@ -1,0 +1,85 @@
+"""Which encoding an extract is in: screening.extract.encoding."""
+
+import pytest
+
+from screening.extract.encoding import Encoding, decode_errors, detect_encoding
+
+TEXT = (
+    "企业名称,统一社会信用代码,经营范围,住所\n"
+    "北京网贷信息服务有限公司,91110108MA0000000A,网络借贷信息中介服务；投资管理,北京市海淀区中关村大街1号\n"
+    "温州市京龙房地产开发有限公司,9133030014506614XK,房地产开发，经营，物业管理。,浙江省温州市车站大道17-1＃京华大厦\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (TEXT.encode("utf-8"), "utf-8-sig"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-8-sig"), "utf-8-sig"),
+        (TEXT.encode("gb18030"), "gb18030"),
+        (TEXT.encode("gbk"), "gb18030"),
+        (TEXT.encode("gb2312", errors="strict").replace(b"\xa3\xa3", b"#") if False else "名称\n网贷\n".encode("gbk"), "gb18030"),
+        # characters outside GBK, only GB18030 has them (four-byte sequences)
+        ("名称\n𠀀科技有限公司\n".encode("gb18030"), "gb18030"),
+        ("name\nplain ascii firm\n".encode("ascii"), "utf-8-sig"),
+        # valid UTF-8 that contains the replacement character itself is still clean UTF-8
+        ("名称\n北京\ufffd\ufffd有限公司\n".encode("utf-8"), "utf-8-sig"),
+    ],
+    ids=["utf8", "utf8-bom", "utf8-sig-codec", "gb18030", "gbk", "gbk-short", "gb18030-4byte", "ascii", "utf8-with-fffd"],
+)
+def test_detects_clean_encoding(tmp_path, data, expected):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(data)
+    assert detect_encoding(path) == Encoding(expected, True)
+    # and the text really reads back under that codec
+    assert path.read_bytes().decode(expected)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe\x80\x80\xff\x80",
+        b"name\n\x80\xff\x80\xff\n",
+        bytes([0xFF, 0x80] * 50),
+    ],
+    ids=["bytes-only", "after-header", "long"],
+)
+def test_random_invalid_bytes_are_not_clean(tmp_path, data):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(data)
+    encoding = detect_encoding(path)
+    assert encoding.clean is False
+    assert encoding.name in ("utf-8-sig", "gb18030")
+
+
+def test_utf8_file_with_one_bad_byte_is_utf8_but_not_clean(tmp_path):
+    rows = "企业名称,经营范围\n" + "".join(f"北京网贷信息服务有限公司{i},技术开发与咨询\n" for i in range(50))
+    data = rows.encode("utf-8")
+    path = tmp_path / "extract.csv"
+    path.write_bytes(data[:100] + b"\xff" + data[100:])
+    assert detect_encoding(path) == Encoding("utf-8-sig", False)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "errors"),
+    [
+        (TEXT.encode("utf-8"), "utf-8-sig", 0),
+        (b"abc\xffdef\xfe", "utf-8-sig", 2),
+        (TEXT.encode("gbk"), "gb18030", 0),
+        (b"abc\xff", "gb18030", 1),
+    ],
+)
+def test_decode_errors_counts_undecodable_bytes(tmp_path, data, encoding, errors):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(data)
+    assert decode_errors(path, encoding) == errors
+
+
+def test_multibyte_character_split_across_read_blocks_is_clean(tmp_path, monkeypatch):
+    import screening.extract.encoding as module
+
+    monkeypatch.setattr(module, "BLOCK", 7)  # splits the three-byte UTF-8 characters between reads
+    path = tmp_path / "extract.csv"
+    path.write_bytes(TEXT.encode("utf-8"))
+    assert detect_encoding(path) == Encoding("utf-8-sig", True)
