@@ -27,7 +27,7 @@ def candidate_mask(screener: Screener, chunk: pl.DataFrame) -> pl.Series:
 def screen_row(screener: Screener, row: dict, candidate: bool, has_code: bool) -> FirmResult:
     """The result for one record of a chunk."""
     rejected = reject_reason(row, has_code)
-    code = (row.get("credit_code") or "").strip() or None
+    code = row["credit_code"] = (row.get("credit_code") or "").strip() or None
     region = region_of_firm(code, row.get("address"), row.get("province"), row.get("district"))
     if candidate and not is_unreadable(row):
         return screener.screen(row["record"], row, region, rejected)

@@ -12,6 +12,13 @@ from screening.extract.encoding import ESCAPED, detect_encoding
 from screening.extract.headers import ExtractError, resolve_headers
 
 
+def visible(text: str | None) -> str | None:
+    """Undecodable bytes shown as \\xNN escapes, so the raw record is kept and nothing is garbled."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class RawLines:
     """A line iterator that remembers the raw text and line numbers the csv reader consumed."""
 
@@ -75,4 +82,6 @@ def csv_rows(path: Path) -> Iterator[dict]:
             if fields is not None:
                 problem = _problem(fields, len(header), raw, line, encoding.name)
             values = {name: fields[i] if fields and i < len(fields) else None for i, name in columns.items()}
+            if ESCAPED.search(raw):
+                raw, values = visible(raw), {k: visible(v) for k, v in values.items()}
             yield {"record": record, **values, "raw": raw, "problem": problem}

@@ -51,10 +51,14 @@ def _jsonl_rows(path: Path) -> Iterator[dict]:
                 if not isinstance(obj, dict):
                     raise ValueError("not a JSON object")
             except (orjson.JSONDecodeError, ValueError) as error:
-                yield {"record": record, "raw": raw, "problem": f"unreadable JSON ({error})"}
+                yield {"record": record, "raw": raw, "problem": f"unreadable JSON at line {record} ({error})"}
                 continue
             keys = list(obj)
-            columns = resolve_headers(keys, path)
+            try:
+                columns = resolve_headers(keys, path)
+            except ExtractError as error:
+                yield {"record": record, "raw": raw, "problem": f"line {record}: {error}"}
+                continue
             row = {name: _text(obj[keys[i]]) for i, name in columns.items()}
             yield {"record": record, **row, "raw": raw, "problem": None}
 
