@@ -10,17 +10,20 @@ All offsets are in folded text (see ``screening.normalize``): brackets are ASCII
 """
 
 from dataclasses import dataclass
+import re
 
 from screening.segmenter import Segmenter
 
 OPENERS = {"(": ")", "[": "]", "【": "】", "〔": "〕", "{": "}"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
+ANY_BRACKET = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS)) + "]")
 HARD_STOPS = set(";。\n\r")
 SOFT_STOPS = set(",")
 PREFIX_CUES = (
     "不得", "不含", "不包含", "不包括", "不从事", "不经营", "不涉及", "不准", "不可", "不能", "不开展",
     "不进行", "不允许", "禁止", "严禁", "未经", "除",
 )
+CUES_AT = {first: tuple(c for c in PREFIX_CUES if c[0] == first) for first in {c[0] for c in PREFIX_CUES}}
 SUFFIX_CUES = ("除外",)
 DIRECT_NEGATORS = ("非", "不")  # right before the term: 非金融性投资, 不支付固定回报
 FIVE_PROHIBITIONS = ("不得以公开方式募集资金", "不得公开开展证券类产品", "不得发放贷款", "不得向投资者承诺")
@@ -37,6 +40,8 @@ class Negation:
 
 def bracket_spans(text: str) -> list[tuple[int, int]]:
     """Matched bracket pairs as (open, close) offsets; unmatched brackets are ignored."""
+    if not ANY_BRACKET.search(text):
+        return []
     stack: list[tuple[str, int]] = []
     spans = []
     for index, char in enumerate(text):
@@ -87,7 +92,7 @@ def _closed_before(clause: str, cue_at: int, hit_at: int, segmenter: Segmenter) 
 def _prefix_cue(clause: str, hit_at: int, segmenter: Segmenter) -> str | None:
     """The first exclusion cue before ``hit_at`` in ``clause`` that still governs the hit."""
     for index in range(hit_at):
-        for cue in PREFIX_CUES:
+        for cue in CUES_AT.get(clause[index], ()):
             if not clause.startswith(cue, index) or index + len(cue) > hit_at:
                 continue
             if not segmenter.is_whole(clause, index, index + len(cue)):
@@ -113,9 +118,11 @@ class ClauseJudge:
     def __init__(self, segmenter: Segmenter):
         self.segmenter = segmenter
 
-    def negation(self, folded: str, start: int, end: int, term: str) -> Negation | None:
-        """The exclusion that scopes [start, end) out, or None when the occurrence stands."""
-        spans = bracket_spans(folded)
+    def negation(self, folded: str, start: int, end: int, term: str,
+                 spans: list[tuple[int, int]] | None = None) -> Negation | None:
+        """The exclusion that scopes [start, end) out, or None when the occurrence stands.
+        ``spans`` are the text's bracket spans, when the caller already has them."""
+        spans = bracket_spans(folded) if spans is None else spans
         first, last, in_bracket = container_of(spans, len(folded), start, end)
         view = masked(folded, spans, first, last)
         if in_bracket and any(signature in view for signature in FIVE_PROHIBITIONS):

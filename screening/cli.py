@@ -39,18 +39,19 @@ def main() -> None:
 @click.option("--flagged-only", is_flag=True, help="Show only flagged records (table format).")
 def check(extract: Path, output: str, flagged_only: bool) -> None:
     """Screen every firm of EXTRACT (CSV, .xlsx, .parquet, .jsonl) without touching any database."""
-    from screening.pipeline import screen_extract
-    from screening.report import print_table, progress_results
+    from screening.pipeline import screen_frames
+    from screening.report import print_table, progress_frames
+    from screening.results import firm_result
 
     screener = load_screener()
     try:
-        results = progress_results(screen_extract(screener, extract, get_settings().chunk_rows), extract)
+        frames = progress_frames(screen_frames(screener, extract, get_settings().chunk_rows), extract)
         if output == "table":
-            print_table(results, flagged_only)
+            print_table((firm_result(row) for frame in frames for row in frame.iter_rows(named=True)), flagged_only)
             return
-        write = sys.stdout.buffer.write
-        for result in results:
-            write(orjson.dumps(result.as_dict(), option=orjson.OPT_APPEND_NEWLINE))
+        for frame in frames:
+            frame.write_ndjson(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
     except ExtractError as error:
         fail(str(error))
     except BrokenPipeError:

@@ -1,6 +1,6 @@
 """What screening says about a firm: hits that explain themselves, and the verdict."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +25,12 @@ class Hit:
 
     def as_dict(self) -> dict:
         """JSON-ready form (``matched`` is the original text of the span)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in HIT_FIELDS}
         data["regulators"] = list(self.regulators)
         return data
+
+
+HIT_FIELDS = tuple(f.name for f in fields(Hit))
 
 
 @dataclass(slots=True)

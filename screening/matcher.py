@@ -13,7 +13,7 @@ from functools import lru_cache
 import ahocorasick
 import polars as pl
 
-from screening.normalize import fold_char
+from screening.normalize import folding_changes
 from screening.termlists import Term, TermList
 
 _ASTRAL = r"[\x{10000}-\x{10FFFF}]"
@@ -52,15 +52,7 @@ class TermMatcher:
 @lru_cache(maxsize=8)
 def fold_mapping(term_chars: frozenset[str]) -> dict[str, str]:
     """Every BMP character that folds away or into text holding a term character, with its fold."""
-    mapping = {}
-    for code in range(0x10000):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        char = chr(code)
-        folded = fold_char(char)
-        if folded != char and (not folded or term_chars.intersection(folded)):
-            mapping[char] = folded
-    return mapping
+    return {c: f for c, f in folding_changes().items() if not f or term_chars.intersection(f)}
 
 
 class Prefilter:

@@ -47,6 +47,15 @@ def region_from_address(*parts: str | None) -> str | None:
     return None
 
 
+def regions_from_addresses(addresses: list[tuple[str | None, ...]]) -> list[str | None]:
+    """``region_from_address`` for many records: one cpca call for all first tries."""
+    cleaned = [[p.strip() for p in parts if p and p.strip().upper() not in NOT_AN_ADDRESS] for parts in addresses]
+    firsts = [parts[0] if parts else "" for parts in cleaned]
+    found = list(_cpca().transform(firsts)["adcode"]) if any(firsts) else [None] * len(firsts)
+    return [code if isinstance(code, str) and code.isdigit() else (region_from_address(*parts) if parts else None)
+            for code, parts in zip(found, addresses)]
+
+
 def region_of_firm(code: str | None, address: str | None, province: str | None, district: str | None) -> Region:
     """The firm's region: from the credit code when it is valid, else from its address."""
     if code and credit_code_problem(code) is None:

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 import sys
 
+import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -19,17 +20,17 @@ def stdout_console() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=200)
 
 
-def progress_results(results: Iterable[FirmResult], path: Path) -> Iterator[FirmResult]:
-    """Pass results through, showing a record counter on stderr when it is a terminal."""
+def progress_frames(frames: Iterable[pl.DataFrame], path: Path) -> Iterator[pl.DataFrame]:
+    """Pass result frames through, counting records on stderr when it is a terminal."""
     console = Console(stderr=True)
     disabled = not console.is_terminal or os.environ.get("CI")
     columns = (TextColumn("[bold]screening[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} records"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, disable=bool(disabled), transient=True) as progress:
         task = progress.add_task(Path(path).name, total=None)
-        for result in results:
-            yield result
-            progress.advance(task)
+        for frame in frames:
+            yield frame
+            progress.advance(task, frame.height)
 
 
 def highlighted(text: str | None, result: FirmResult, field: str) -> Text:

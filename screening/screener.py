@@ -7,7 +7,7 @@ and the firm is not exempt. Every hit is reported, counted or not, with why not.
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.clauses import ClauseJudge
+from screening.clauses import ClauseJudge, bracket_spans
 from screening.exemptions import ExemptionChecker
 from screening.hits import FirmResult, Hit
 from screening.matcher import Occurrence, Prefilter, TermMatcher
@@ -53,10 +53,10 @@ class Screener:
         """The version of every loaded list, by list id."""
         return {term_list.id: term_list.version for term_list in self.lists}
 
-    def evidence(self, field: str, text: FoldedText, occurrence: Occurrence) -> Evidence:
-        """Negation (scope only) and word evidence for one occurrence."""
+    def evidence(self, field: str, text: FoldedText, occurrence: Occurrence, spans: list | None) -> Evidence:
+        """Negation (scope only; ``spans`` are its brackets) and word evidence for one occurrence."""
         start, end, term = occurrence.start, occurrence.end, occurrence.folded
-        negation = self.clauses.negation(text.text, start, end, term) if field == "scope" else None
+        negation = self.clauses.negation(text.text, start, end, term, spans) if field == "scope" else None
         if negation:
             first, last = text.original_span(negation.start, negation.end)
             return Evidence(f"negated ({negation.cue}): {text.original[first:last]}")
@@ -76,12 +76,13 @@ class Screener:
         if not original:
             return []
         text = fold(original)
+        spans = bracket_spans(text.text) if field == "scope" else None
         hits = []
         for occurrence in self.matcher.occurrences(text.text):
             terms = [t for t in self.matcher.entries[occurrence.folded] if field in t.fields]
             if not terms:
                 continue
-            evidence = self.evidence(field, text, occurrence)
+            evidence = self.evidence(field, text, occurrence, spans)
             start, end = text.original_span(occurrence.start, occurrence.end)
             for term in terms:
                 why = self.why_not(term, region, evidence)

@@ -15,6 +15,18 @@ from screening.segmenter import Segmenter
 from screening.termlists import read_toml, validated
 
 WINDOW = 6
+PUNCTUATION = frozenset(",;.。、()[]【】〔〕:!?\"'“”‘’/|\n\r□")
+
+
+def window_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
+    """From the last punctuation before ``start`` to the next after ``end``, within WINDOW."""
+    first = start
+    while first > 0 and start - first < WINDOW and folded[first - 1] not in PUNCTUATION:
+        first -= 1
+    last = end
+    while last < len(folded) and last - end < WINDOW and folded[last] not in PUNCTUATION:
+        last += 1
+    return first, last
 
 
 class FalseFriendEntry(BaseModel):
@@ -75,9 +87,12 @@ class WordJudge:
         return None
 
     def straddle(self, folded: str, start: int, end: int) -> str | None:
-        """The words the occurrence straddles, joined by '/', or None."""
-        first = max(0, start - WINDOW)
-        window = folded[first:end + WINDOW]
+        """The words the occurrence straddles, joined by '/', or None.
+
+        jieba sees only the stretch around the hit up to the nearest punctuation (words do not
+        cross it) and at most WINDOW characters each side, so common phrases hit its cache."""
+        first, last = window_bounds(folded, start, end)
+        window = folded[first:last]
         if not self.segmenter.straddles(window, start - first, end - first):
             return None
         words, position = [], first

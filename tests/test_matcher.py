@@ -41,7 +41,7 @@ TERM_PIECES = st.sampled_from(["理", "财", "金", "融", "P", "p", "２", "资
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(TERM_PIECES, st.characters()), max_size=30).map("".join))
+@given(st.lists(st.one_of(TERM_PIECES, st.characters(exclude_categories=("Cs",))), max_size=30).map("".join))
 def test_prefilter_never_misses_what_the_automaton_finds(screener, text):
     found = any(True for _ in screener.matcher.occurrences(fold_text(text)))
     selected = screener.prefilter.candidates(pl.Series([text])).to_list()[0]

@@ -3,7 +3,7 @@
 import pytest
 from stdnum.cn import uscc
 
-from screening.validation import is_unreadable, reject_reason
+from screening.validation import reject_reason
 
 VALID = ["91440101190508453C", "91330502147047786X", "9133030014506614XK"]
 
@@ -67,17 +67,3 @@ MALFORMED = "malformed record at line 36: 9 fields, the header has 10; check the
 )
 def test_reject_reason(row, has_code_column, expected):
     assert reject_reason(row, has_code_column) == expected
-
-
-@pytest.mark.parametrize(
-    ("row", "expected"),
-    [
-        ({"name": "某公司", "problem": MALFORMED}, True),
-        ({"name": "某公司", "problem": None}, False),
-        ({"name": "某公司", "problem": ""}, False),
-        ({"name": ""}, False),  # an empty name is rejected, but the record was read
-        ({"name": "某公司", "credit_code": "bad"}, False),
-    ],
-)
-def test_is_unreadable(row, expected):
-    assert is_unreadable(row) is expected
