@@ -5,7 +5,7 @@ the same run, each reported as the MEDIAN of --repeats runs, in records/s and MB
 10^6 UTF-8 bytes of the name + scope text screened (企业名称 + 经营范围, no separator):
 
   product   the real engine end to end except printing: a fresh ``Screener.from_settings()``
-            plus consuming every result of ``screen_extract(screener, path, chunk_rows)``
+            plus consuming every result frame of ``screen_frames(screener, path, chunk_rows)``
             (read, validate, region, prefilter, full screening of candidates); also the peak
             RSS of the process after the product runs (goal < 2 GB)
   (a)       polars ceiling: ``name.str.contains_any(TERMS) | scope.str.contains_any(TERMS)`` over
@@ -43,7 +43,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from screening.pipeline import screen_extract
+from screening.credit_codes import credit_code_problem
+from screening.pipeline import screen_frames
 from screening.screener import Screener
 
 REPO = Path(__file__).resolve().parents[1]
@@ -159,9 +160,24 @@ def run_product(path: Path, chunk_rows: int, records: int, setup_seconds: list[f
     flagged = 0
     with progress_bar() as progress:
         task = progress.add_task("product", total=records)
-        for result in counted(screen_extract(screener, path, chunk_rows), progress, task):
-            flagged += result.flagged
+        for frame in screen_frames(screener, path, chunk_rows):
+            flagged += int(frame["flagged"].sum())
+            progress.advance(task, frame.height)
     return flagged
+
+
+def run_validation(codes: list[str | None]) -> int:
+    """The credit-code checks alone (python-stdnum), as every product run does them."""
+    return sum(credit_code_problem(code) is not None for code in codes)
+
+
+def bench_validation(path: Path, records: int, size: int, repeats: int) -> Measurement:
+    """The python-stdnum share of the product: every credit code checked once."""
+    codes = pl.read_parquet(path, columns=["统一社会信用代码"]).to_series().to_list()
+    measurement = Measurement("  of which: credit codes (stdnum)", records, size)
+    repeat("stdnum", repeats, lambda: run_validation(codes), measurement)
+    measurement.note = "python-stdnum check of every credit code (part of the product); matched = rejected codes"
+    return measurement
 
 
 def bench_product(path: Path, chunk_rows: int, records: int, size: int, repeats: int) -> Measurement:
@@ -299,6 +315,7 @@ def main(argv: list[str] | None = None) -> None:
         err.log(f"{path.name}: {records:,} records, {size / 1e6:,.1f} MB name+scope text")
         product = bench_product(path, args.chunk_rows, records, size, args.repeats)
         product_peak = peak_rss_mb()
+        validation = bench_validation(path, records, size, args.repeats)
         terms = folded_terms()
         frame = read_text_columns(path)
         polars = bench_polars(frame, terms, args.repeats)
@@ -309,7 +326,7 @@ def main(argv: list[str] | None = None) -> None:
         f"; (b) and (c): median of {slow_repeats}" if slow_repeats != args.repeats else "")
     out.print(f"Corpus: {path.name if args.limit else CORPUS.resolve()}, {records:,} records"
               f"{f' (first {args.limit:,})' if args.limit else ''}; {len(terms)} folded terms; MB = 10^6 UTF-8 bytes")
-    out.print(results_table([product, polars, polars_read, jieba_first, substring], repeats_note))
+    out.print(results_table([product, validation, polars, polars_read, jieba_first, substring], repeats_note))
     out.print(f"Peak RSS after the product runs: {product_peak:,.0f} MB (goal < 2,000 MB); "
               f"whole process at the end: {peak_rss_mb():,.0f} MB")
     print_ratios(product, polars, polars_read, jieba_first, substring)

@@ -75,9 +75,9 @@ def masked(text: str, spans: list[tuple[int, int]], first: int, last: int) -> st
 
 def clause_bounds(view: str, start: int, end: int, stops: set[str]) -> tuple[int, int]:
     """The clause of ``view`` around [start, end), delimited by any of ``stops``."""
-    left = max((i for i in range(start) if view[i] in stops), default=-1) + 1
-    right = next((i for i in range(end, len(view)) if view[i] in stops), len(view))
-    return left, right
+    left = max(view.rfind(stop, 0, start) for stop in stops) + 1
+    ends = [found for stop in stops if (found := view.find(stop, end)) >= 0]
+    return left, min(ends, default=len(view))
 
 
 def _closed_before(clause: str, cue_at: int, hit_at: int, segmenter: Segmenter) -> bool:

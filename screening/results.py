@@ -19,11 +19,28 @@ RESULT = {
 SCREENED = {"record": pl.Int64, "flagged": pl.Boolean, "exempt": EXEMPT, "hits": pl.List(HIT)}
 
 
+HIT_COLUMNS = tuple(f.name for f in HIT.fields)
+
+
 def screened_frame(results: list[FirmResult]) -> pl.DataFrame:
-    """The screened columns (record, flagged, exempt, hits) of full screenings."""
-    rows = [{"record": r.record, "flagged": r.flagged, "exempt": r.exempt,
-             "hits": [hit.as_dict() for hit in r.hits]} for r in results]
-    return pl.DataFrame(rows, schema=SCREENED) if rows else pl.DataFrame(schema=SCREENED)
+    """The screened columns (record, flagged, exempt, hits) of full screenings.
+
+    Built from flat columns (one row per hit) and nested by polars, which is much faster than
+    building nested rows in Python."""
+    hit_columns: dict[str, list] = {name: [] for name in ("record", *HIT_COLUMNS)}
+    for result in results:
+        for hit in result.hits:
+            hit_columns["record"].append(result.record)
+            for name in HIT_COLUMNS:
+                hit_columns[name].append(getattr(hit, name))
+    hits = pl.DataFrame(hit_columns, schema={"record": pl.Int64, **{f.name: f.dtype for f in HIT.fields}})
+    nested = hits.group_by("record", maintain_order=True).agg(pl.struct(*HIT_COLUMNS).alias("hits"))
+    firms = pl.DataFrame({
+        "record": [r.record for r in results], "flagged": [r.flagged for r in results],
+        "exempt": [r.exempt for r in results],
+    }, schema={"record": pl.Int64, "flagged": pl.Boolean, "exempt": EXEMPT})
+    joined = firms.join(nested, on="record", how="left", maintain_order="left")
+    return joined.with_columns(pl.col("hits").fill_null(pl.lit([], dtype=pl.List(HIT)))).select(list(SCREENED))
 
 
 def firm_result(row: dict) -> FirmResult:
