@@ -70,3 +70,82 @@ def terms(output: str) -> None:
             sys.stdout.buffer.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
     else:
         print_terms(screener.lists)
+
+
+def db_option(function):
+    """The --db option shared by the store commands."""
+    return click.option("--db", type=click.Path(path_type=Path), default=None,
+                        help="The DuckDB store file (default: REGSCREEN_DB_PATH or data/registry.duckdb).")(function)
+
+
+@main.command()
+@click.argument("extract", type=click.Path(path_type=Path))
+@db_option
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Registry date of the extract.")
+@click.option("--full", is_flag=True, help="The extract is the whole registry: report stored firms it lacks.")
+def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
+    """Ingest EXTRACT into the store, screen what changed, update the watch list (one transaction)."""
+    from screening.report import print_run, scan_progress
+    from screening.store.scan import scan as run_scan
+
+    screener = load_screener()
+    if not extract.is_file():
+        fail(f"{extract}: no such file")
+    try:
+        with scan_progress(extract) as advance:
+            report = run_scan(extract, db or get_settings().db_path, screener, as_of.date() if as_of else None,
+                              full, on_chunk=advance)
+    except ExtractError as error:
+        fail(str(error))
+    print_run(report.run)
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout instead of a table.")
+def sql(query: str, db: Path | None, as_csv: bool) -> None:
+    """Run a read-only QUERY against the store (views: v_watchlist_current, v_new_since_last_run, …)."""
+    import duckdb
+
+    from screening.report import print_query
+    from screening.store.database import open_reader
+
+    try:
+        con = open_reader(db or get_settings().db_path)
+        cursor = con.execute(query)
+        print_query([c[0] for c in cursor.description or []], cursor.fetchall(), as_csv)
+    except (duckdb.Error, FileNotFoundError) as error:
+        fail(f"{error}".splitlines()[0] + " (the store is read-only here; see `regscreen sql --help`)")
+
+
+@main.command()
+@click.argument("credit_code")
+@click.argument("decision", type=click.Choice(["confirm", "dismiss", "refer"]))
+@click.option("--reason", required=True, help="Why (kept with the decision).")
+@click.option("--by", "decided_by", required=True, help="Who decides.")
+@db_option
+def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Path | None) -> None:
+    """Record an analyst's DECISION on a watch-list firm (applies to its current registration)."""
+    from screening.store.decisions import DecisionError, decide as record
+
+    try:
+        row = record(db or get_settings().db_path, credit_code, decision, reason, decided_by)
+    except DecisionError as error:
+        fail(str(error))
+    click.echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
+
+
+@main.command()
+@db_option
+@click.option("--runs", "limit", default=10, show_default=True, help="How many recent runs to show.")
+def status(db: Path | None, limit: int) -> None:
+    """The last runs with their counts (rows in = loaded + rejected) and list versions."""
+    from screening.report import print_status
+    from screening.store.status import last_runs
+
+    try:
+        runs, watch = last_runs(db or get_settings().db_path, limit)
+    except FileNotFoundError as error:
+        fail(str(error))
+    print_status(runs, watch)

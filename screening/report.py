@@ -103,3 +103,72 @@ def print_terms(lists: list[TermList]) -> None:
         table.add_row(f"{row['list']}@{row['list_version']}", row["term"], ",".join(row["fields"]), row["action"],
                       row["category"], "、".join(row["regulators"]), row["region"], row["source"])
     stdout_console().print(table)
+
+
+class scan_progress:
+    """A progress display for a scan: rows read so far (on stderr, when it is a terminal)."""
+
+    def __init__(self, path: Path):
+        console = Console(stderr=True)
+        columns = (TextColumn("[bold]scan[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} rows read"),
+                   TimeElapsedColumn())
+        self.progress = Progress(*columns, console=console, transient=True,
+                                 disable=not console.is_terminal or bool(os.environ.get("CI")))
+        self.task = self.progress.add_task(Path(path).name, total=None)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return lambda rows: self.progress.advance(self.task, rows)
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+
+def print_run(run: dict) -> None:
+    """One run's summary."""
+    console = stdout_console()
+    if run["status"] == "repeat":
+        console.print(f"run {run['run_id']}: repeat of run {run['repeat_of']} (same file, same lists): nothing changed")
+        return
+    console.print(f"run {run['run_id']} complete: {run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + "
+                  f"{run['rows_rejected']:,} rejected; firms new {run['firms_new']:,}, changed {run['firms_changed']:,}, "
+                  f"updated {run['firms_updated']:,}, unchanged {run['firms_unchanged']:,}, missing "
+                  f"{run['firms_missing']:,}; screened {run['firms_screened']:,}"
+                  + ("; term lists changed: every firm screened again" if run["rescreened_all"] else ""))
+
+
+def print_query(columns: list[str], rows: list[tuple], as_csv: bool) -> None:
+    """Query results as a table, or CSV on stdout."""
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = Table(show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if value is None else str(value) for value in row])
+    stdout_console().print(table)
+    stdout_console().print(f"{len(rows):,} rows")
+
+
+def print_status(runs: list[dict], watch: dict[str, int]) -> None:
+    """The last runs and the watch list's size by status."""
+    table = Table(title="regscreen status: last runs")
+    for column in ("run", "status", "as of", "extract", "rows in", "loaded", "rejected", "reconciles", "new",
+                   "changed", "updated", "unchanged", "missing", "screened", "lists"):
+        table.add_column(column, overflow="fold")
+    for run in runs:
+        status = run["status"] + (f" of {run['repeat_of']}" if run["repeat_of"] else "")
+        lists = ", ".join(f"{k}@{v}" for k, v in run["list_versions"].items())
+        table.add_row(str(run["run_id"]), status, str(run["as_of"]), Path(run["extract_file"]).name,
+                      f"{run['rows_in']:,}", f"{run['rows_loaded']:,}", f"{run['rows_rejected']:,}",
+                      "yes" if run["reconciled"] else "[red]NO[/red]", *(f"{run[k]:,}" for k in (
+                          "firms_new", "firms_changed", "firms_updated", "firms_unchanged", "firms_missing",
+                          "firms_screened")), lists)
+    console = stdout_console()
+    console.print(table)
+    console.print("watch list: " + (", ".join(f"{k} {v:,}" for k, v in sorted(watch.items())) or "empty"))

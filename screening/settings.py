@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         REPO_ROOT / "data" / "registry.duckdb",
         description="The embedded DuckDB file that holds the store.",
     )
+    sql_dir: Path = Field(
+        REPO_ROOT / "sql",
+        description="Folder of the store's schema (schema.sql) and analysts' views (views/*.sql).",
+    )
     chunk_rows: int = Field(
         50_000,
         description="Rows per chunk when streaming an extract; bounds peak memory.",

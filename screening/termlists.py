@@ -72,6 +72,7 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     regulators: list[str] = Field(min_length=1)
+    priority: int = Field(ge=1, description="Order on the watch list after abnormal firms (1 first).")
     source: str
 
 

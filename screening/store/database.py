@@ -1,0 +1,67 @@
+"""DuckDB connections and the SQL files under ``sql/`` (schema and analysts' views).
+
+The writer opens the embedded file read-write; analysts get a read-only connection with
+external access disabled and the configuration locked, so they cannot write the store,
+attach another database or copy data out to files.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+import re
+
+import duckdb
+
+from screening.settings import get_settings
+
+HEADER = re.compile(r"^-- title: (?P<title>.+)\n-- description: (?P<description>.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class SqlFile:
+    """A named SQL file with its title and description comment."""
+
+    name: str
+    title: str
+    description: str
+    sql: str
+
+
+def read_sql_file(path: Path) -> SqlFile:
+    """A SQL file; it must start with its ``-- title:`` and ``-- description:`` lines."""
+    text = path.read_text(encoding="utf-8")
+    header = HEADER.match(text)
+    if not header:
+        raise ValueError(f"{path}: must start with '-- title: …' and '-- description: …' lines")
+    return SqlFile(path.stem, header["title"], header["description"], text)
+
+
+def schema_file(sql_dir: Path | None = None) -> SqlFile:
+    """``sql/schema.sql``."""
+    return read_sql_file((sql_dir or get_settings().sql_dir) / "schema.sql")
+
+
+def view_files(sql_dir: Path | None = None) -> list[SqlFile]:
+    """Every view under ``sql/views/``, in file-name order (later views may use earlier ones)."""
+    return [read_sql_file(p) for p in sorted((sql_dir or get_settings().sql_dir).joinpath("views").glob("*.sql"))]
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)create every view; call inside the run's transaction."""
+    con.execute(schema_file().sql)
+    for view in view_files():
+        con.execute(view.sql)
+
+
+def open_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """The single writing connection to the store file (created when missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path))
+
+
+def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only analyst connection: no writes, no ATTACH, no COPY to files, settings locked."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no store here yet; run `regscreen scan EXTRACT --db {path}` first")
+    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    con.execute("set lock_configuration = true")
+    return con

@@ -1,0 +1,53 @@
+"""Analysts' decisions on watch-list firms: confirm, dismiss or refer, with who, when and why.
+
+A decision applies to the firm's current registration (its content hash): it stays with the
+firm across runs and the firm returns to the review queue only when its registration changes.
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+from screening.store.database import apply_schema, open_writer
+
+DECISIONS = ("confirm", "dismiss", "refer")
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded; the message says why and what to do."""
+
+
+def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
+    """Record a decision about the firm's current version, with an audit row, in one transaction."""
+    if decision not in DECISIONS:
+        raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    if not reason.strip() or not decided_by.strip():
+        raise DecisionError("a decision needs a reason (--reason) and who took it (--by)")
+    con = open_writer(db)
+    try:
+        con.execute("begin transaction")
+        apply_schema(con)
+        row = record(con, credit_code.strip().upper(), decision, reason.strip(), decided_by.strip())
+        con.execute("commit")
+        return row
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+
+
+def record(con, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
+    """Insert the decision and its audit row (inside the caller's transaction)."""
+    firm = con.execute("select content_hash, status from watchlist where credit_code = ?", [credit_code]).fetchone()
+    if firm is None:
+        raise DecisionError(f"{credit_code} is not on the watch list; see `regscreen sql \"select * from "
+                            "v_watchlist_current\"` for the firms you can decide on")
+    decision_id = con.execute("select coalesce(max(decision_id), 0) + 1 from decisions").fetchone()[0]
+    now = datetime.now()
+    row = {"decision_id": decision_id, "credit_code": credit_code, "decision": decision, "reason": reason,
+           "decided_by": decided_by, "decided_at": now, "content_hash": firm[0]}
+    con.execute("insert into decisions values ($decision_id, $credit_code, $decision, $reason, $decided_by,"
+                " $decided_at, $content_hash)", row)
+    con.execute("insert into audit values (null, ?, ?, ?, ?, ?)",
+                [credit_code, now, firm[1], firm[1], f"decision {decision} by {decided_by}: {reason}"])
+    return row
