@@ -94,7 +94,7 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     try:
         with scan_progress(extract) as advance:
             report = run_scan(extract, db or get_settings().db_path, screener, as_of.date() if as_of else None,
-                              full, on_chunk=advance)
+                              full, progress=advance)
     except ExtractError as error:
         fail(str(error))
     print_run(report.run)

@@ -106,19 +106,28 @@ def print_terms(lists: list[TermList]) -> None:
 
 
 class scan_progress:
-    """A progress display for a scan: rows read so far (on stderr, when it is a terminal)."""
+    """Progress of a scan on stderr (when it is a terminal): the phase and rows done in it."""
 
     def __init__(self, path: Path):
         console = Console(stderr=True)
-        columns = (TextColumn("[bold]scan[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} rows read"),
+        columns = (TextColumn("[bold]scan[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
                    TimeElapsedColumn())
         self.progress = Progress(*columns, console=console, transient=True,
                                  disable=not console.is_terminal or bool(os.environ.get("CI")))
-        self.task = self.progress.add_task(Path(path).name, total=None)
+        self.name = Path(path).name
+        self.task = self.progress.add_task(f"{self.name}: reading", total=None)
+        self.phase = "reading"
 
     def __enter__(self):
         self.progress.__enter__()
-        return lambda rows: self.progress.advance(self.task, rows)
+        return self.advance
+
+    def advance(self, phase: str, rows: int) -> None:
+        """Count ``rows`` more in ``phase`` (a new phase starts its count again)."""
+        if phase != self.phase:
+            self.phase = phase
+            self.progress.reset(self.task, description=f"{self.name}: {phase}")
+        self.progress.advance(self.task, rows)
 
     def __exit__(self, *exc):
         return self.progress.__exit__(*exc)

@@ -53,11 +53,13 @@ def repeat_of(runs: list[dict], sha256: str, versions: dict) -> dict | None:
                  and r["list_versions"] == versions), None)
 
 
-def screen_firms(screener: Screener, firms: pl.DataFrame, chunk_rows: int) -> pl.DataFrame:
+def screen_firms(screener: Screener, firms: pl.DataFrame, chunk_rows: int, progress=lambda phase, rows: None
+                 ) -> pl.DataFrame:
     """Screening results for firm rows (reader columns), keyed by credit code."""
     frames = []
     for start in range(0, firms.height, chunk_rows):
         chunk = firms.slice(start, chunk_rows)
+        progress("screening", chunk.height)
         result = screen_frame(screener, chunk.select(list(SCHEMA)), has_code=True)
         frames.append(result.drop("credit_code", "name").join(
             chunk.select("record", "credit_code", "version", "change", "name", "status", "content_hash",
@@ -108,8 +110,9 @@ def run_row(run_id, extract, sha, as_of, full, started, staged, kinds, missing, 
 
 
 def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
-         chunk_rows: int | None = None, on_chunk=lambda rows: None) -> RunReport:
-    """Run one scan of ``extract`` into the store at ``db``, all in one transaction."""
+         chunk_rows: int | None = None, progress=lambda phase, rows: None) -> RunReport:
+    """Run one scan of ``extract`` into the store at ``db``, all in one transaction.
+    ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
     settings = get_settings()
     chunk_rows = chunk_rows or settings.chunk_rows
     as_of, started, sha = as_of or date.today(), datetime.now(), file_sha256(extract)
@@ -126,7 +129,7 @@ def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None,
             con.execute("commit")
             return RunReport(row)
         row = load_run(con, extract, sha, as_of, full, started, run_id, runs, versions, screener, priority,
-                       chunk_rows, on_chunk)
+                       chunk_rows, progress)
         con.execute("commit")
         return RunReport(row)
     except BaseException:
@@ -148,9 +151,9 @@ def repeated_run(con, earlier: int, run_id: int, started: datetime) -> dict:
 
 
 def load_run(con, extract, sha, as_of, full, started, run_id, runs, versions, screener, priority, chunk_rows,
-             on_chunk) -> dict:
+             progress) -> dict:
     """Stage, classify, screen, and write everything of one run (inside the caller's transaction)."""
-    staged = stage_extract(extract, chunk_rows, on_chunk)
+    staged = stage_extract(extract, chunk_rows, lambda rows: progress("reading", rows))
     latest = con.sql("select credit_code, version, content_hash, screen_hash from v_firms_latest").pl()
     classified = delta.classify(staged.firms, latest)
     gone = delta.missing(latest, staged.firms) if full else latest.clear()
@@ -159,11 +162,12 @@ def load_run(con, extract, sha, as_of, full, started, run_id, runs, versions, sc
     to_screen = classified.filter(pl.col("change") != "unchanged")
     if rescreen:
         to_screen = pl.concat([to_screen, classified.filter(pl.col("change") == "unchanged")], how="diagonal_relaxed")
-    screened = with_hold(summarised(screen_firms(screener, to_screen, chunk_rows), priority))
+    screened = with_hold(summarised(screen_firms(screener, to_screen, chunk_rows, progress), priority))
     if rescreen:
         extra = stored_firms_to_rescreen(con, to_screen)
-        more = with_hold(summarised(screen_firms(screener, extra, chunk_rows), priority))
+        more = with_hold(summarised(screen_firms(screener, extra, chunk_rows, progress), priority))
         screened = pl.concat([screened, more], how="diagonal_relaxed") if not more.is_empty() else screened
+    progress("writing", 0)
     write_run(con, classified, staged, screened, gone, run_id, as_of, priority)
     kinds = delta.counts(classified)
     row = run_row(run_id, extract, sha, as_of, full, started, staged, kinds, gone.height, screened.height, versions,
