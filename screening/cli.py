@@ -149,3 +149,28 @@ def status(db: Path | None, limit: int) -> None:
     except FileNotFoundError as error:
         fail(str(error))
     print_status(runs, watch)
+
+
+@main.command()
+@click.argument("extract_dir", type=click.Path(path_type=Path))
+@db_option
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Registry date (default: today, Asia/Shanghai).")
+@click.option("--full", is_flag=True, help="The extracts are the whole registry.")
+@click.option("--dask", "address", default=None, help="Address of an existing Dask scheduler, e.g. tcp://scheduler:8786.")
+@click.option("--workers", type=int, default=None, help="Workers of the local Dask cluster (default: one per core).")
+@click.option("--runner", type=click.Choice(["dask", "threads"]), default="dask", show_default=True)
+def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str | None, workers: int | None,
+            runner: str) -> None:
+    """Run the nightly Prefect flow once, locally, over the extracts waiting in EXTRACT_DIR."""
+    from flows.nightly import nightly_registry_scan
+    from flows.runners import task_runner
+    from screening.store.lock import RunInProgress
+
+    configured = nightly_registry_scan.with_options(task_runner=task_runner(runner, address, workers))
+    try:
+        runs = configured(drop_dir=extract_dir, db=db or get_settings().db_path,
+                          as_of=as_of.date() if as_of else None, full=full)
+    except (RunInProgress, FileNotFoundError, ExtractError) as error:
+        fail(str(error))
+    click.echo(f"{len(runs)} extract(s) processed" + "".join(
+        f"\n  run {r['run_id']} {r['status']}: {Path(r['extract_file']).name}" for r in runs))

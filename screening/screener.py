@@ -5,6 +5,7 @@ and the firm is not exempt. Every hit is reported, counted or not, with why not.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from screening.clauses import ClauseJudge, bracket_spans
@@ -104,3 +105,9 @@ class Screener:
             result.exempt = exemption.as_dict() if exemption else None
         result.flagged = bool(result.counting_hits) and result.exempt is None
         return result
+
+
+@lru_cache(maxsize=1)
+def default_screener() -> Screener:
+    """One screener per process over the configured lists (workers build it once and reuse it)."""
+    return Screener.from_settings()

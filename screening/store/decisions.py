@@ -38,11 +38,12 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
 
 def record(con, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
     """Insert the decision and its audit row (inside the caller's transaction)."""
-    firm = con.execute("select content_hash, status from watchlist where credit_code = ?", [credit_code]).fetchone()
+    found = con.execute("select content_hash, status from watchlist where credit_code = ?", [credit_code]).fetchall()
+    firm = found[0] if found else None
     if firm is None:
         raise DecisionError(f"{credit_code} is not on the watch list; see `regscreen sql \"select * from "
                             "v_watchlist_current\"` for the firms you can decide on")
-    decision_id = con.execute("select coalesce(max(decision_id), 0) + 1 from decisions").fetchone()[0]
+    decision_id = con.execute("select coalesce(max(decision_id), 0) + 1 from decisions").fetchall()[0][0]
     now = datetime.now()
     row = {"decision_id": decision_id, "credit_code": credit_code, "decision": decision, "reason": reason,
            "decided_by": decided_by, "decided_at": now, "content_hash": firm[0]}

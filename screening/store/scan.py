@@ -17,7 +17,8 @@ from screening.pipeline import screen_frame
 from screening.screener import Screener
 from screening.store import delta, watchlist, writes
 from screening.store.database import apply_schema, open_writer
-from screening.store.staging import stage_extract
+from screening.store.lock import RunInProgress, run_lock
+from screening.store.staging import Staged, stage_extract
 from screening.termlists import load_categories
 from screening.settings import get_settings
 
@@ -53,24 +54,16 @@ def repeat_of(runs: list[dict], sha256: str, versions: dict) -> dict | None:
                  and r["list_versions"] == versions), None)
 
 
-def screen_firms(screener: Screener, firms: pl.DataFrame, chunk_rows: int, progress=lambda phase, rows: None
-                 ) -> pl.DataFrame:
-    """Screening results for firm rows (reader columns), keyed by credit code."""
-    frames = []
-    for start in range(0, firms.height, chunk_rows):
-        chunk = firms.slice(start, chunk_rows)
-        progress("screening", chunk.height)
-        result = screen_frame(screener, chunk.select(list(SCHEMA)), has_code=True)
-        frames.append(result.drop("credit_code", "name").join(
-            chunk.select("record", "credit_code", "version", "change", "name", "status", "content_hash",
-                         "abnormal_flag"), on="record", how="left", maintain_order="left"))
-    return pl.concat(frames) if frames else pl.DataFrame()
+def screen_store_chunk(screener: Screener, chunk: pl.DataFrame) -> pl.DataFrame:
+    """Screening results for one chunk of firm rows (reader columns plus delta keys), by credit code."""
+    result = screen_frame(screener, chunk.select(list(SCHEMA)), has_code=True)
+    keys = chunk.select("record", "credit_code", "version", "change", "name", "status", "content_hash", "abnormal_flag")
+    return result.drop("credit_code", "name").join(keys, on="record", how="left", maintain_order="left")
 
 
-def stored_firms_to_rescreen(con, exclude: pl.DataFrame) -> pl.DataFrame:
-    """Latest versions of stored firms not in this extract's screening, as reader rows (lists changed)."""
-    latest = con.sql("select * from v_firms_latest").pl()
-    rows = latest.join(exclude.select("credit_code"), on="credit_code", how="anti")
+def stored_firms_to_rescreen(stored: pl.DataFrame, exclude: pl.DataFrame) -> pl.DataFrame:
+    """Latest versions of stored firms not in this extract, as reader rows (a term list changed)."""
+    rows = stored.join(exclude.select("credit_code"), on="credit_code", how="anti")
     return rows.with_columns(
         pl.int_range(-rows.height, 0).alias("record"), pl.lit(None, pl.Utf8).alias("raw"),
         pl.lit(None, pl.Utf8).alias("problem"), pl.lit("unchanged").alias("change"),
@@ -97,39 +90,107 @@ def with_hold(screened: pl.DataFrame) -> pl.DataFrame:
                                  .alias("hold"))
 
 
-def run_row(run_id, extract, sha, as_of, full, started, staged, kinds, missing, screened, versions, rescreen) -> dict:
+def run_row(plan: "RunPlan", screened: int) -> dict:
     """The ``runs`` row of a complete run."""
+    staged, kinds = plan.staged, delta.counts(plan.classified)
     return {
-        "run_id": run_id, "extract_file": str(extract), "extract_sha256": sha, "as_of": as_of, "full_extract": full,
-        "started_at": started, "finished_at": datetime.now(), "status": "complete", "repeat_of": None,
-        "rows_in": staged.rows_in, "rows_loaded": staged.firms.height, "rows_rejected": staged.rejects.height,
-        "firms_new": kinds["new"], "firms_changed": kinds["changed"], "firms_updated": kinds["updated"],
-        "firms_unchanged": kinds["unchanged"], "firms_missing": missing, "firms_screened": screened,
-        "list_versions": versions, "rescreened_all": rescreen,
+        "run_id": plan.run_id, "extract_file": str(plan.extract), "extract_sha256": plan.sha256, "as_of": plan.as_of,
+        "full_extract": plan.full, "started_at": plan.started, "finished_at": datetime.now(), "status": "complete",
+        "repeat_of": None, "rows_in": staged.rows_in, "rows_loaded": staged.firms.height,
+        "rows_rejected": staged.rejects.height, "firms_new": kinds["new"], "firms_changed": kinds["changed"],
+        "firms_updated": kinds["updated"], "firms_unchanged": kinds["unchanged"], "firms_missing": plan.gone.height,
+        "firms_screened": screened, "list_versions": plan.versions, "rescreened_all": plan.rescreen,
     }
 
 
-def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
-         chunk_rows: int | None = None, progress=lambda phase, rows: None) -> RunReport:
-    """Run one scan of ``extract`` into the store at ``db``, all in one transaction.
-    ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
-    settings = get_settings()
-    chunk_rows = chunk_rows or settings.chunk_rows
-    as_of, started, sha = as_of or date.today(), datetime.now(), file_sha256(extract)
-    priority = {name: c.priority for name, c in load_categories(settings.keywords_dir).items()}
+@dataclass
+class RunPlan:
+    """Everything a run decided before screening: what to load, what to screen, its number."""
+
+    extract: Path
+    db: Path
+    sha256: str
+    as_of: date
+    full: bool
+    started: datetime
+    run_id: int
+    versions: dict
+    repeat_of: int | None = None
+    rescreen: bool = False
+    staged: Staged | None = None
+    classified: pl.DataFrame | None = None
+    gone: pl.DataFrame | None = None
+    to_screen: pl.DataFrame | None = None
+
+    def chunks(self, chunk_rows: int) -> list[pl.DataFrame]:
+        """The firms to screen, in chunks (what a task runner maps over)."""
+        rows = self.to_screen if self.to_screen is not None else pl.DataFrame()
+        return [rows.slice(start, chunk_rows) for start in range(0, rows.height, chunk_rows)]
+
+
+def read_store(db: Path) -> tuple[list[dict], pl.DataFrame, pl.DataFrame | None]:
+    """(earlier runs, latest version of every firm, their full rows for a rescreen) — empty for a new store."""
+    if not db.exists():
+        return [], pl.DataFrame(schema=delta.LATEST), None
     con = open_writer(db)
+    try:
+        if not con.execute("select count(*) from information_schema.tables where table_name = 'runs'").fetchall()[0][0]:
+            return [], pl.DataFrame(schema=delta.LATEST), None
+        latest = con.sql("select credit_code, version, content_hash, screen_hash from v_firms_latest").pl()
+        return previous_runs(con), latest.cast(delta.LATEST), con.sql("select * from v_firms_latest").pl()
+    finally:
+        con.close()
+
+
+def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None, full: bool = False,
+             chunk_rows: int = 50_000, progress=lambda phase, rows: None) -> RunPlan:
+    """Read the store and the extract, and decide what this run loads and screens (writes nothing)."""
+    runs, latest, stored = read_store(db)
+    plan = RunPlan(extract, db, file_sha256(extract), as_of or date.today(), full, datetime.now(),
+                   (runs[-1]["run_id"] if runs else 0) + 1, versions)
+    earlier = repeat_of(runs, plan.sha256, versions)
+    if earlier:
+        plan.repeat_of = earlier["run_id"]
+        return plan
+    plan.staged = stage_extract(extract, chunk_rows, lambda rows: progress("reading", rows))
+    plan.classified = delta.classify(plan.staged.firms, latest)
+    plan.gone = delta.missing(latest, plan.staged.firms) if full else latest.clear()
+    complete = [r for r in runs if r["status"] == "complete"]
+    plan.rescreen = bool(complete) and complete[-1]["list_versions"] != versions
+    plan.to_screen = plan.classified if plan.rescreen else plan.classified.filter(pl.col("change") != "unchanged")
+    if plan.rescreen and stored is not None:
+        extra = stored_firms_to_rescreen(stored, plan.to_screen)
+        plan.to_screen = pl.concat([plan.to_screen, extra], how="diagonal_relaxed")
+    return plan
+
+
+def screen_plan(plan: RunPlan, screen_chunk, chunk_rows: int, priority: dict[str, int]) -> pl.DataFrame:
+    """Screen the plan's chunks with ``screen_chunk`` (a function of one chunk) and summarise."""
+    results = [screen_chunk(chunk) for chunk in plan.chunks(chunk_rows)]
+    return summarise_screened(results, priority)
+
+
+def summarise_screened(results: list[pl.DataFrame], priority: dict[str, int]) -> pl.DataFrame:
+    """Join chunk results and add counting hits, lead regulator and hold."""
+    results = [r for r in results if not r.is_empty()]
+    return with_hold(summarised(pl.concat(results, how="diagonal_relaxed"), priority)) if results else pl.DataFrame()
+
+
+def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) -> RunReport:
+    """Write the run in one transaction; refuse if another run committed since the plan was made."""
+    con = open_writer(plan.db)
     try:
         con.execute("begin transaction")
         apply_schema(con)
-        runs, versions = previous_runs(con), screener.versions
-        run_id = (runs[-1]["run_id"] if runs else 0) + 1
-        earlier = repeat_of(runs, sha, versions)
-        if earlier:
-            row = repeated_run(con, earlier["run_id"], run_id, started)
-            con.execute("commit")
-            return RunReport(row)
-        row = load_run(con, extract, sha, as_of, full, started, run_id, runs, versions, screener, priority,
-                       chunk_rows, progress)
+        runs = previous_runs(con)
+        if (runs[-1]["run_id"] if runs else 0) + 1 != plan.run_id:
+            raise RunInProgress(f"{plan.db}: another run committed while this one was planned; run again")
+        if plan.repeat_of:
+            row = repeated_run(con, plan.repeat_of, plan.run_id, plan.started)
+        else:
+            write_run(con, plan.classified, plan.staged, screened, plan.gone, plan.run_id, plan.as_of, priority)
+            row = run_row(plan, screened.height)
+            writes.insert_run(con, row)
         con.execute("commit")
         return RunReport(row)
     except BaseException:
@@ -139,10 +200,34 @@ def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None,
         con.close()
 
 
+def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
+         chunk_rows: int | None = None, progress=lambda phase, rows: None) -> RunReport:
+    """Run one scan of ``extract`` into the store at ``db``: plan, screen here, commit in one transaction.
+    ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
+    settings = get_settings()
+    chunk_rows = chunk_rows or settings.chunk_rows
+    priority = category_priority()
+    with run_lock(db):
+        plan = plan_run(extract, db, screener.versions, as_of, full, chunk_rows, progress)
+
+        def screen_chunk(chunk: pl.DataFrame) -> pl.DataFrame:
+            progress("screening", chunk.height)
+            return screen_store_chunk(screener, chunk)
+
+        screened = screen_plan(plan, screen_chunk, chunk_rows, priority)
+        progress("writing", 0)
+        return commit_run(plan, screened, priority)
+
+
+def category_priority() -> dict[str, int]:
+    """The watch-list order of each category (keywords/categories.toml)."""
+    return {name: c.priority for name, c in load_categories(get_settings().keywords_dir).items()}
+
+
 def repeated_run(con, earlier: int, run_id: int, started: datetime) -> dict:
     """Record a repeat: same file and lists as ``earlier``; nothing else changes."""
     columns = [c[0] for c in con.execute("describe runs").fetchall()]
-    original = dict(zip(columns, con.execute("select * from runs where run_id = ?", [earlier]).fetchone()))
+    original = dict(zip(columns, con.execute("select * from runs where run_id = ?", [earlier]).fetchall()[0]))
     row = original | {"run_id": run_id, "started_at": started, "finished_at": datetime.now(), "status": "repeat",
                       "repeat_of": earlier, "list_versions": orjson.loads(original["list_versions"]),
                       "firms_screened": 0}
@@ -150,45 +235,22 @@ def repeated_run(con, earlier: int, run_id: int, started: datetime) -> dict:
     return row
 
 
-def load_run(con, extract, sha, as_of, full, started, run_id, runs, versions, screener, priority, chunk_rows,
-             progress) -> dict:
-    """Stage, classify, screen, and write everything of one run (inside the caller's transaction)."""
-    staged = stage_extract(extract, chunk_rows, lambda rows: progress("reading", rows))
-    latest = con.sql("select credit_code, version, content_hash, screen_hash from v_firms_latest").pl()
-    classified = delta.classify(staged.firms, latest)
-    gone = delta.missing(latest, staged.firms) if full else latest.clear()
-    complete = [r for r in runs if r["status"] == "complete"]
-    rescreen = bool(complete) and complete[-1]["list_versions"] != versions
-    to_screen = classified.filter(pl.col("change") != "unchanged")
-    if rescreen:
-        to_screen = pl.concat([to_screen, classified.filter(pl.col("change") == "unchanged")], how="diagonal_relaxed")
-    screened = with_hold(summarised(screen_firms(screener, to_screen, chunk_rows, progress), priority))
-    if rescreen:
-        extra = stored_firms_to_rescreen(con, to_screen)
-        more = with_hold(summarised(screen_firms(screener, extra, chunk_rows, progress), priority))
-        screened = pl.concat([screened, more], how="diagonal_relaxed") if not more.is_empty() else screened
-    progress("writing", 0)
-    write_run(con, classified, staged, screened, gone, run_id, as_of, priority)
-    kinds = delta.counts(classified)
-    row = run_row(run_id, extract, sha, as_of, full, started, staged, kinds, gone.height, screened.height, versions,
-                  rescreen)
-    writes.insert_run(con, row)
-    return row
-
-
 def write_run(con, classified, staged, screened, gone, run_id, as_of, priority) -> None:
     """Firm versions, rejects, screenings, hits, watch list and audit of one run."""
     changed = classified.filter(pl.col("change") != "unchanged")
-    regions = screened.select("credit_code", "region", "region_source") if not screened.is_empty() else None
-    if regions is not None:
+    if not screened.is_empty():
+        regions = screened.select("credit_code", "region", "region_source").unique("credit_code", keep="first")
         changed = changed.join(regions, on="credit_code", how="left", maintain_order="left")
+    else:
+        changed = changed.with_columns(pl.lit(None, pl.Utf8).alias("region"), pl.lit(None, pl.Utf8).alias("region_source"))
     writes.insert_firm_versions(con, changed, run_id, as_of)
     writes.touch_unchanged(con, classified.filter(pl.col("change") == "unchanged"), run_id, as_of)
     writes.insert_rejects(con, staged.rejects, run_id)
     if not screened.is_empty():
         writes.insert_screenings(con, screened, run_id)
         writes.insert_hits(con, screened, run_id)
-    unchanged = set(classified.filter(pl.col("change") == "unchanged")["credit_code"].to_list())
+    screened_codes = set(screened["credit_code"].to_list()) if not screened.is_empty() else set()
+    unchanged = set(classified.filter(pl.col("change") == "unchanged")["credit_code"].to_list()) - screened_codes
     previous = con.sql("select * from watchlist").pl()
     watch, audit = watchlist.update(previous, screened, unchanged, set(gone["credit_code"].to_list()), run_id,
                                     as_of, datetime.now(), priority)

@@ -54,7 +54,8 @@ def status_reason(old: str | None, new: str, change: str) -> str:
         return "no counting hit after a change of registration" if change != "unchanged" else "no counting hit (lists changed)"
     return {"new": "first flagged", "changed": f"registration {change}, still flagged" if old in ACTIVE
             else "flagged again", "continuing": "still flagged", "exempt": "licensed institution",
-            "missing": "absent from a full extract"}.get(new, new)
+            "missing": "absent from a full extract"}.get(new, new) if not (old == "missing" and new == "continuing") \
+        else "present again after missing from a full extract"
 
 
 def with_priority(watch: pl.DataFrame, category_priority: dict[str, int]) -> pl.DataFrame:
@@ -93,7 +94,7 @@ def entry_after_screening(old: dict | None, firm: dict, run_id: int, as_of) -> d
     first_run = old["first_flagged_run"] if old and old["first_flagged_run"] else (run_id if watched else None)
     return {
         "credit_code": firm["credit_code"], "status": status,
-        "cleared_after_change": status == "cleared" and firm["change"] != "unchanged",
+        "cleared_after_change": cleared_after_change(old, status, firm["change"]),
         "name": firm["name"], "region": firm["region"], "lead_regulator": firm["lead_regulator"],
         "lead_category": firm["lead_category"], "counting_hits": firm["counting_hits"] or 0,
         "abnormal": bool(firm["abnormal_flag"]), "hold": hold, "priority": None, "priority_reason": None,
@@ -103,9 +104,18 @@ def entry_after_screening(old: dict | None, firm: dict, run_id: int, as_of) -> d
     }
 
 
+def cleared_after_change(old: dict | None, status: str, change: str) -> bool:
+    """Cleared because the registration changed; a firm that stays cleared keeps its reason."""
+    if status != "cleared":
+        return False
+    if old and old["status"] == "cleared":
+        return bool(old["cleared_after_change"])
+    return change != "unchanged"
+
+
 def seen_again(old: dict, run_id: int, as_of) -> dict:
-    """An unchanged firm on the list: new → continuing, and it was seen today."""
-    status = "continuing" if old["status"] in ("new", "changed") else old["status"]
+    """An unchanged firm on the list: new, changed or missing → continuing, and it was seen today."""
+    status = "continuing" if old["status"] in ("new", "changed", "missing") else old["status"]
     return old | {"status": status, "last_seen_run": run_id, "last_seen_on": as_of,
                   "updated_run": run_id if status != old["status"] else old["updated_run"]}
 
