@@ -1,6 +1,7 @@
 """Task runners for the nightly flow: Dask (a LocalCluster sized to the machine, or a cluster
 by address) or threads for small drops and tests."""
 
+import logging
 import os
 
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -10,6 +11,7 @@ def dask_runner(address: str | None = None, workers: int | None = None):
     """prefect-dask's DaskTaskRunner on an existing scheduler, or on a new LocalCluster of processes."""
     from prefect_dask import DaskTaskRunner
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers or os.cpu_count() or 1, "threads_per_worker": 1,
