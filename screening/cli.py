@@ -37,13 +37,21 @@ def main() -> None:
 @click.option("--format", "output", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
               help="jsonl: one JSON object per record on stdout; table: a readable table with hits highlighted.")
 @click.option("--flagged-only", is_flag=True, help="Show only flagged records (table format).")
-def check(extract: Path, output: str, flagged_only: bool) -> None:
-    """Screen every firm of EXTRACT (CSV, .xlsx, .parquet, .jsonl) without touching any database."""
+@click.option("--no-extended", is_flag=True,
+              help="Switch the extended risk tier (关注) off: no extended hits, attention always false "
+                   "(default: REGSCREEN_EXTENDED_TIER, on).")
+def check(extract: Path, output: str, flagged_only: bool, no_extended: bool) -> None:
+    """Screen every firm of EXTRACT (CSV, .xlsx, .parquet, .jsonl) without touching any database.
+
+    Each record gets ``flagged`` (the plans' lists, 重点监管) and, apart, ``attention`` (the extended
+    tier, 关注), with every hit, its tier and the parsed name (region, trade name, industry, form)."""
     from screening.pipeline import screen_frames
     from screening.report import print_table, progress_frames
     from screening.results import firm_result
 
     screener = load_screener()
+    if no_extended:
+        screener = screener.without_extended()
     try:
         frames = progress_frames(screen_frames(screener, extract, get_settings().chunk_rows), extract)
         if output == "table":
@@ -61,15 +69,18 @@ def check(extract: Path, output: str, flagged_only: bool) -> None:
 @main.command()
 @click.option("--format", "output", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def terms(output: str) -> None:
-    """The loaded term lists: term, fields, action, category, lead regulator, region, source, version."""
+    """The loaded term lists: term, fields, action, category, lead regulator, region, source, version.
+
+    The extended tier (关注) is listed after the plans' lists when it is on, its reason as the source."""
     from screening.report import print_terms, term_rows
 
     screener = load_screener()
+    lists = screener.lists + ([screener.extended.term_list] if screener.extended else [])
     if output == "jsonl":
-        for row in term_rows(screener.lists):
+        for row in term_rows(lists):
             sys.stdout.buffer.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
     else:
-        print_terms(screener.lists)
+        print_terms(lists)
 
 
 def db_option(function):
@@ -86,6 +97,7 @@ def db_option(function):
 def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     """Ingest EXTRACT into the store, screen what changed, update the watch list (one transaction)."""
     from screening.report import print_run, scan_progress
+    from screening.store.lock import RunInProgress
     from screening.store.scan import scan as run_scan
 
     screener = load_screener()
@@ -95,7 +107,7 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
         with scan_progress(extract) as advance:
             report = run_scan(extract, db or get_settings().db_path, screener, as_of.date() if as_of else None,
                               full, progress=advance)
-    except ExtractError as error:
+    except (ExtractError, RunInProgress) as error:
         fail(str(error))
     print_run(report.run)
 
@@ -113,10 +125,16 @@ def sql(query: str, db: Path | None, as_csv: bool) -> None:
 
     try:
         con = open_reader(db or get_settings().db_path)
-        cursor = con.execute(query)
-        print_query([c[0] for c in cursor.description or []], cursor.fetchall(), as_csv)
     except (duckdb.Error, FileNotFoundError) as error:
+        fail(str(error).splitlines()[0])
+    try:
+        cursor = con.execute(query)
+        columns, rows = [c[0] for c in cursor.description or []], cursor.fetchall()
+    except duckdb.Error as error:
         fail(f"{error}".splitlines()[0] + " (the store is read-only here; see `regscreen sql --help`)")
+    finally:
+        con.close()
+    print_query(columns, rows, as_csv)
 
 
 @main.command()

@@ -1,6 +1,15 @@
-"""What screening says about a firm: hits that explain themselves, and the verdict."""
+"""What screening says about a firm: hits that explain themselves, and the verdicts.
+
+Two tiers, never mixed: the plans' lists (重点监管) decide ``flagged``, the watch list of record; the
+extended tier (关注, screening/extended.py) decides ``attention``, shown apart.
+"""
 
 from dataclasses import dataclass, field, fields
+
+from screening.company_names import NameParts
+
+PLANS_TIER = "重点监管"
+EXTENDED_TIER = "关注"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +55,25 @@ class FirmResult:
     exempt: dict | None = None
     rejected: str | None = None
     hits: list[Hit] = field(default_factory=list)
+    attention: bool = False
+    name_parts: NameParts | None = None
 
     @property
     def counting_hits(self) -> list[Hit]:
-        """The hits that count towards the verdict."""
-        return [hit for hit in self.hits if hit.counts]
+        """The plans' hits that count towards the verdict ``flagged``."""
+        return [hit for hit in self.hits if hit.counts and hit.tier == PLANS_TIER]
+
+    @property
+    def attention_hits(self) -> list[Hit]:
+        """The extended tier's hits (关注), which raise ``attention`` when the firm is not flagged."""
+        return [hit for hit in self.hits if hit.counts and hit.tier == EXTENDED_TIER]
 
     def as_dict(self) -> dict:
         """The JSON object ``regscreen check`` prints for this record."""
         return {
             "record": self.record, "credit_code": self.credit_code, "name": self.name,
             "region": self.region, "region_source": self.region_source, "flagged": self.flagged,
-            "exempt": self.exempt, "rejected": self.rejected, "hits": [hit.as_dict() for hit in self.hits],
+            "attention": self.attention, "exempt": self.exempt, "rejected": self.rejected,
+            "name_parts": self.name_parts.as_dict() if self.name_parts else None,
+            "hits": [hit.as_dict() for hit in self.hits],
         }

@@ -21,9 +21,13 @@ TEXT_COLUMNS = ("name", "scope")
 
 
 def candidate_mask(screener: Screener, chunk: pl.DataFrame) -> pl.Series:
-    """Which records of the chunk may contain a term (name and scope together)."""
+    """Which records of the chunk may contain a term (name and scope together), or, with the
+    extended tier on, an extended hit in the name."""
     text = pl.concat_str([pl.col(c).fill_null("") for c in TEXT_COLUMNS], separator="\n")
-    return screener.prefilter.candidates(chunk.select(text.alias("text")).to_series())
+    mask = screener.prefilter.candidates(chunk.select(text.alias("text")).to_series())
+    if screener.extended:
+        mask = mask | screener.extended.candidates(chunk.get_column("name"))
+    return mask.alias("candidate")
 
 
 def _address_regions(frame: pl.DataFrame) -> pl.Series:
@@ -64,7 +68,8 @@ def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True)
     screened = screen_candidates(screener, frame)
     joined = frame.join(screened, on="record", how="left", maintain_order="left")
     return joined.with_columns(
-        pl.col("flagged").fill_null(False), pl.col("hits").fill_null(pl.lit([], dtype=RESULT["hits"])),
+        pl.col("flagged").fill_null(False), pl.col("attention").fill_null(False),
+        pl.col("hits").fill_null(pl.lit([], dtype=RESULT["hits"])),
     ).select(list(RESULT))
 
 

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from screening.hits import FirmResult
+from screening.hits import EXTENDED_TIER, FirmResult
 from screening.termlists import TermList
 
 
@@ -34,12 +34,22 @@ def progress_frames(frames: Iterable[pl.DataFrame], path: Path) -> Iterator[pl.D
 
 
 def highlighted(text: str | None, result: FirmResult, field: str) -> Text:
-    """The field's text with counting hits in bold red and other hits dimmed and underlined."""
+    """The field's text with counting hits in bold red (extended tier: bold yellow) and other hits
+    dimmed and underlined."""
     shown = Text(text or "")
     for hit in result.hits:
         if hit.field == field:
-            shown.stylize("bold red" if hit.counts else "underline dim", hit.start, hit.end)
+            style = ("bold yellow" if hit.tier == EXTENDED_TIER else "bold red") if hit.counts else "underline dim"
+            shown.stylize(style, hit.start, hit.end)
     return shown
+
+
+def name_parts_line(result: FirmResult) -> str:
+    """The parsed name in one line: 地区 北京 | 字号 人人贷 | 行业 商务顾问 | 形式 有限公司."""
+    if not result.name_parts:
+        return ""
+    labels = {"region": "地区", "trade_name": "字号", "industry": "行业", "form": "形式", "branch": "分支"}
+    return " | ".join(f"{labels[name]} {part.text}" for name, part in result.name_parts.items() if part)
 
 
 def explanation(result: FirmResult) -> Text:
@@ -50,21 +60,30 @@ def explanation(result: FirmResult) -> Text:
         if key in seen:
             continue
         seen.add(key)
+        if hit.tier == EXTENDED_TIER:
+            lines.append(f"{hit.term} [{hit.field} {hit.start}:{hit.end} {hit.matched}] {hit.list} (关注): "
+                         f"→ {hit.regulator}; {hit.source}\n", style="yellow")
+            continue
         style = "red" if hit.counts else "dim"
         lines.append(f"{hit.term} [{hit.field} {hit.start}:{hit.end}] {hit.list}: ", style=style)
         lines.append(("counts → " + hit.regulator) if hit.counts else (hit.why or ""), style=style)
         lines.append("\n")
+    if result.name_parts:
+        lines.append(f"name: {name_parts_line(result)}\n", style="dim")
     if result.exempt:
         lines.append(f"exempt: {result.exempt['reason']} — {result.exempt['evidence']}", style="green")
     return lines
 
 
 def verdict(result: FirmResult) -> Text:
-    """FLAGGED, exempt, rejected or clear."""
+    """FLAGGED, ATTENTION (关注, the extended tier), exempt, rejected or clear."""
     if result.rejected:
-        return Text(("FLAGGED, " if result.flagged else "") + f"rejected: {result.rejected}", style="yellow")
+        raised = "FLAGGED, " if result.flagged else "ATTENTION, " if result.attention else ""
+        return Text(raised + f"rejected: {result.rejected}", style="yellow")
     if result.flagged:
         return Text("FLAGGED", style="bold red")
+    if result.attention:
+        return Text("ATTENTION (关注)", style="bold yellow")
     return Text("exempt" if result.exempt else "clear", style="green" if result.exempt else "")
 
 

@@ -2,13 +2,18 @@
 
 Flagged means at least one occurrence counts, from a list that applies to the firm's region,
 and the firm is not exempt. Every hit is reported, counted or not, with why not.
+Attention (tier 关注) means the firm is neither flagged nor exempt and the extended tier
+(screening/extended.py, switchable) has a hit in its name; it never changes ``flagged``.
 """
 
+import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from screening.clauses import ClauseJudge, bracket_spans
+from screening.company_names import NameParser
+from screening.extended import ExtendedTier
 from screening.exemptions import ExemptionChecker
 from screening.hits import FirmResult, Hit
 from screening.matcher import Occurrence, Prefilter, TermMatcher
@@ -16,7 +21,7 @@ from screening.normalize import FoldedText, fold
 from screening.regions import Region
 from screening.segmenter import Segmenter
 from screening.settings import Settings, get_settings
-from screening.termlists import Term, TermList, load_lists
+from screening.termlists import Term, TermList, load_categories, load_lists, read_toml
 from screening.words import WordJudge, load_false_friends
 
 SUSPENSION_WHY = "suspension list: acts on applications (new registration, change, move-in), not on existing firms"
@@ -33,8 +38,10 @@ class Evidence:
 class Screener:
     """Screens firms against the loaded term lists."""
 
-    def __init__(self, lists: list[TermList], keywords_dir: Path, registers_dir: Path):
+    def __init__(self, lists: list[TermList], keywords_dir: Path, registers_dir: Path, extended: bool = False):
         self.lists = lists
+        self.names = NameParser.from_file(keywords_dir / "name_parts.toml")
+        self.extended = load_extended(keywords_dir) if extended else None
         self.matcher = TermMatcher(lists)
         self.prefilter = Prefilter(self.matcher.entries)
         segmenter = Segmenter(self.matcher.entries)
@@ -47,7 +54,13 @@ class Screener:
         """A screener over the lists and registers the settings point to."""
         settings = settings or get_settings()
         lists = load_lists(settings.keywords_dir)
-        return cls(lists, settings.keywords_dir, settings.registers_dir)
+        return cls(lists, settings.keywords_dir, settings.registers_dir, settings.extended_tier)
+
+    def without_extended(self) -> "Screener":
+        """The same screener with the extended tier switched off (no extended hits at all)."""
+        plain = copy.copy(self)
+        plain.extended = None
+        return plain
 
     @property
     def versions(self) -> dict[str, str]:
@@ -100,11 +113,22 @@ class Screener:
                             rejected=rejected)
         for field in FIELDS:
             result.hits.extend(self.hits_in(field, fields.get(field), region.code))
+        name = fields.get("name")
+        result.name_parts = self.names.parse(name) if name else None
+        if self.extended:
+            result.hits.extend(self.extended.hits(name, result.name_parts, result.counting_hits))
         if result.hits:
-            exemption = self.exemptions.check(fields.get("name"))
+            exemption = self.exemptions.check(name)
             result.exempt = exemption.as_dict() if exemption else None
         result.flagged = bool(result.counting_hits) and result.exempt is None
+        result.attention = bool(result.attention_hits) and not result.flagged and result.exempt is None
         return result
+
+
+def load_extended(keywords_dir: Path) -> ExtendedTier:
+    """The extended tier of ``keywords_dir``; its version covers the name-parts vocabulary it relies on."""
+    return ExtendedTier(keywords_dir / "extended.toml", load_categories(keywords_dir),
+                        {"name_parts": read_toml(keywords_dir / "name_parts.toml")})
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         REPO_ROOT / "sql",
         description="Folder of the store's schema (schema.sql) and analysts' views (views/*.sql).",
     )
+    extended_tier: bool = Field(
+        True,
+        description="Screen names against the extended risk tier (关注, keywords/extended.toml) as well as the plans' "
+                    "lists: it adds hits of tier 关注 and the verdict `attention`, never `flagged`. "
+                    "REGSCREEN_EXTENDED_TIER=false switches it off (no extended hits at all).",
+    )
     chunk_rows: int = Field(
         50_000,
         description="Rows per chunk when streaming an extract; bounds peak memory.",

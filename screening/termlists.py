@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from screening.normalize import fold_text
 
 Field_ = Literal["name", "scope"]
-SPECIAL_FILES = {"categories.toml", "false_friends.toml"}
+# Not plans' lists: regulators, false friends, the parts of a firm name, and the extended tier (关注),
+# which screening/extended.py loads apart so that the watch list of record follows the plans alone.
+SPECIAL_FILES = {"categories.toml", "false_friends.toml", "name_parts.toml", "extended.toml"}
 
 
 class TermListError(ValueError):
@@ -139,10 +141,11 @@ def _explain(path: Path, data: dict, error: ValidationError) -> TermListError:
     for item in error.errors():
         loc = list(item["loc"])
         where = "/".join(str(part) for part in loc)
-        if len(loc) >= 2 and loc[0] in ("term", "category", "false_friend") and isinstance(loc[1], int):
+        if len(loc) >= 2 and loc[0] in ("term", "category", "false_friend", "pattern") and isinstance(loc[1], int):
             entry = data.get(loc[0], [{}])[loc[1]]
-            label = next((entry[k] for k in ("term", "name", "text") if k in entry), None) if isinstance(entry, dict) else None
-            where = f"entry #{loc[1] + 1} ({label!r}) field {'/'.join(map(str, loc[2:])) or '-'}"
+            label = next((entry[k] for k in ("term", "name", "label", "text") if k in entry), None) if isinstance(entry, dict) else None
+            kind = "pattern" if loc[0] == "pattern" else "entry"
+            where = f"{kind} #{loc[1] + 1} ({label!r}) field {'/'.join(map(str, loc[2:])) or '-'}"
         problems.append(f"{where}: {item['msg']}")
     return TermListError(f"{path}: " + "; ".join(problems))
 

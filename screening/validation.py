@@ -19,8 +19,8 @@ def code_problems(codes: pl.Series, has_code: bool) -> pl.Series:
 
 
 def with_rejections(chunk: pl.DataFrame, has_code: bool) -> pl.DataFrame:
-    """The chunk with the credit code stripped (blank → null), ``code_problem`` and ``rejected``."""
-    code = pl.col("credit_code").str.strip_chars()
+    """The chunk with the credit code stripped and upper-cased (blank → null), ``code_problem`` and ``rejected``."""
+    code = pl.col("credit_code").str.strip_chars().str.to_uppercase()
     frame = chunk.with_columns(pl.when(code != "").then(code).alias("credit_code"))
     frame = frame.with_columns(code_problems(frame["credit_code"], has_code))
     empty_name = pl.col("name").fill_null("").str.strip_chars() == ""

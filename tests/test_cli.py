@@ -25,10 +25,11 @@ BEIJING_2 = code("91110108MA0000001")
 SHANGHAI = code("91310115MA0000000")
 BAD_CHECKSUM = BEIJING_2[:-1] + ("0" if BEIJING_2[-1] != "0" else "1")
 
-RESULT_KEYS = {"record", "credit_code", "name", "region", "region_source", "flagged", "exempt", "rejected", "hits"}
+RESULT_KEYS = {"record", "credit_code", "name", "region", "region_source", "flagged", "attention", "exempt", "rejected",
+               "name_parts", "hits"}
 HIT_KEYS = {"term", "field", "start", "end", "counts", "why", "list", "list_version", "source", "category", "regulator"}
 LIST_IDS = {"national", "beijing_watch", "beijing_name_suspension", "beijing_scope_suspension", "jiangsu",
-            "shanghai_p2p"}
+            "shanghai_p2p", "extended"}
 
 HEADER = ["企业名称", "统一社会信用代码", "经营范围", "住所"]
 ROWS = [

@@ -22,6 +22,8 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if not reason.strip() or not decided_by.strip():
         raise DecisionError("a decision needs a reason (--reason) and who took it (--by)")
+    if not db.exists():
+        raise DecisionError(f"{db}: no store here; pass --db with the store the firm is in")
     con = open_writer(db)
     try:
         con.execute("begin transaction")

@@ -13,6 +13,7 @@ import polars as pl
 from screening.screener import SUSPENSION_WHY
 
 ACTIVE = ("new", "continuing", "changed")
+PLANS_TIER = "重点监管"
 SUMMARY = {"credit_code": pl.Utf8, "counting_hits": pl.Int32, "lead_category": pl.Utf8,
            "lead_regulator": pl.Utf8, "suspended_term": pl.Boolean}
 
@@ -23,7 +24,8 @@ def summarise(results: pl.DataFrame, category_priority: dict[str, int]) -> pl.Da
     if hits.is_empty():
         return pl.DataFrame(schema=SUMMARY)
     rank = pl.col("category").replace_strict(category_priority, default=99, return_dtype=pl.Int32)
-    counting = hits.filter(pl.col("counts")).with_columns(rank.alias("rank"))
+    plans = pl.col("tier") == PLANS_TIER  # the watch list of record follows the plans, not the extended tier
+    counting = hits.filter(pl.col("counts") & plans).with_columns(rank.alias("rank"))
     lead = counting.sort("credit_code", "rank", "start").group_by(
         "credit_code").agg(pl.len().cast(pl.Int32).alias("counting_hits"), pl.col("category").first().alias("lead_category"),
                            pl.col("regulator").first().alias("lead_regulator"))
@@ -43,7 +45,7 @@ def next_status(previous: str | None, flagged: bool, exempt: bool, change: str) 
         if previous not in ACTIVE or change in ("changed", "updated"):
             return "changed"
         return "continuing"
-    if previous in ACTIVE:
+    if previous in ACTIVE or previous == "missing":
         return "cleared"
     return previous
 
@@ -88,7 +90,9 @@ def entry_after_screening(old: dict | None, firm: dict, run_id: int, as_of) -> d
     """The watch-list row of a screened firm after this run (None: not on the list)."""
     hold = bool(firm["suspended_term"]) and "迁入" in (firm["status"] or "")
     watched = bool(firm["flagged"]) or hold
-    status = next_status(old["status"] if old else None, watched, firm["exempt"] is not None, firm["change"])
+    exempt = firm["exempt"] is not None
+    listed = watched or (exempt and bool(firm["counting_hits"]))  # a licensed firm using the words: kept as exempt
+    status = next_status(old["status"] if old else None, listed, exempt, firm["change"])
     if status is None:
         return None
     first_run = old["first_flagged_run"] if old and old["first_flagged_run"] else (run_id if watched else None)
