@@ -1,6 +1,5 @@
 """Unified social credit codes (统一社会信用代码, GB 32100-2015), checked with python-stdnum."""
 
-from functools import lru_cache
 import re
 
 from stdnum import exceptions

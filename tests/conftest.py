@@ -12,7 +12,11 @@
 
 from pathlib import Path
 
+from click.testing import CliRunner
+import duckdb
 import pytest
+
+import screening.cli as cli
 
 from screening.screener import Screener
 from screening.settings import get_settings
@@ -43,3 +47,20 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", newlin
     csv.writer(buffer, lineterminator=newline).writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
+
+
+@pytest.fixture
+def run(monkeypatch, screener):
+    """Invoke the CLI in-process with the session's screener (the real lists, loaded once)."""
+    monkeypatch.setattr(cli, "load_screener", lambda: screener)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+
+
+def query(db: Path, sql: str, params=None) -> list[tuple]:
+    """Rows of a read-only query on a store file."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

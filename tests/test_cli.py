@@ -42,18 +42,6 @@ ROWS = [
 
 
 @pytest.fixture
-def run(monkeypatch, screener):
-    """Invoke the CLI in-process with the session's screener (the real lists, loaded once)."""
-    monkeypatch.setattr(cli, "load_screener", lambda: screener)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli.main, [str(arg) for arg in args], catch_exceptions=False)
-
-    return invoke
-
-
-@pytest.fixture
 def extract(tmp_path) -> Path:
     return write_csv(tmp_path / "extract.csv", [HEADER, *ROWS])
 

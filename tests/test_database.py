@@ -9,10 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 from stdnum.cn import uscc
 
-import screening.cli as cli
 from conftest import write_csv
 from screening.settings import REPO_ROOT, get_settings
 from screening.store.database import HEADER, apply_schema, open_reader, open_writer, read_sql_file, view_files
@@ -176,13 +174,6 @@ def test_open_reader_of_a_missing_store_says_so_and_creates_nothing(tmp_path):
 
 
 # ---------------------------------------------------------------- regscreen sql
-
-
-@pytest.fixture
-def run(monkeypatch, screener):
-    monkeypatch.setattr(cli, "load_screener", lambda: screener)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_sql_returns_rows(run, store):

@@ -3,13 +3,10 @@
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-from click.testing import CliRunner
 from stdnum.cn import uscc
 
-import screening.cli as cli
-from conftest import write_csv
+from conftest import query, write_csv
 from screening.store.decisions import DecisionError, decide
 from screening.store.scan import scan
 
@@ -22,14 +19,6 @@ FLAGGED = code("91310115MA0000001")
 OTHER = code("91310115MA0000002")
 PLAIN = code("91310115MA0000003")
 HEADER = ["企业名称", "统一社会信用代码", "经营范围"]
-
-
-def query(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -108,13 +97,6 @@ def test_decision_on_a_cleared_firm_is_kept_but_not_shown(store, tmp_path, scree
 
 
 # ---------------------------------------------------------------- regscreen decide
-
-
-@pytest.fixture
-def run(monkeypatch, screener):
-    monkeypatch.setattr(cli, "load_screener", lambda: screener)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_cli_decide(run, store):

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from stdnum.cn import uscc
 
-from conftest import write_csv
+from conftest import query, write_csv
 from screening.screener import Screener
 from screening.settings import get_settings
 from screening.store import writes
@@ -62,14 +62,6 @@ def snapshot(db: Path) -> dict[str, list[str]] | None:
     try:
         tables = [r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
         return {t: sorted(repr(row) for row in con.execute(f"select * from {t}").fetchall()) for t in tables}
-    finally:
-        con.close()
-
-
-def query(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 

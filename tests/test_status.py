@@ -5,10 +5,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 from stdnum.cn import uscc
 
-import screening.cli as cli
 from conftest import write_csv
 from screening.store.scan import scan
 from screening.store.status import last_runs
@@ -72,13 +70,6 @@ def test_last_runs_of_a_missing_store(tmp_path):
 
 
 # ---------------------------------------------------------------- regscreen status
-
-
-@pytest.fixture
-def run(monkeypatch, screener):
-    monkeypatch.setattr(cli, "load_screener", lambda: screener)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_cli_status(run, store):
