@@ -128,39 +128,49 @@ class RunPlan:
         return [rows.slice(start, chunk_rows) for start in range(0, rows.height, chunk_rows)]
 
 
-def read_store(db: Path) -> tuple[list[dict], pl.DataFrame, pl.DataFrame | None]:
-    """(earlier runs, latest version of every firm, their full rows for a rescreen) — empty for a new store."""
+def read_store(db: Path, query: str) -> pl.DataFrame | None:
+    """The result of a read query on the store (None for a new store without tables)."""
     if not db.exists():
-        return [], pl.DataFrame(schema=delta.LATEST), None
+        return None
     con = open_writer(db)
     try:
         if not con.execute("select count(*) from information_schema.tables where table_name = 'runs'").fetchall()[0][0]:
-            return [], pl.DataFrame(schema=delta.LATEST), None
-        latest = con.sql("select credit_code, version, content_hash, screen_hash from v_firms_latest").pl()
-        return previous_runs(con), latest.cast(delta.LATEST), con.sql("select * from v_firms_latest").pl()
+            return None
+        return con.sql(query).pl()
     finally:
         con.close()
+
+
+def earlier_runs(db: Path) -> list[dict]:
+    """Every earlier run of the store, oldest first."""
+    runs = read_store(db, "select run_id, extract_sha256, status, list_versions from runs order by run_id")
+    return [] if runs is None else [
+        {"run_id": r["run_id"], "sha256": r["extract_sha256"], "status": r["status"],
+         "list_versions": orjson.loads(r["list_versions"])} for r in runs.iter_rows(named=True)]
 
 
 def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None, full: bool = False,
              chunk_rows: int = 50_000, progress=lambda phase, rows: None) -> RunPlan:
     """Read the store and the extract, and decide what this run loads and screens (writes nothing)."""
-    runs, latest, stored = read_store(db)
+    runs = earlier_runs(db)
     plan = RunPlan(extract, db, file_sha256(extract), as_of or date.today(), full, datetime.now(),
                    (runs[-1]["run_id"] if runs else 0) + 1, versions)
     earlier = repeat_of(runs, plan.sha256, versions)
     if earlier:
         plan.repeat_of = earlier["run_id"]
         return plan
+    latest = read_store(db, "select credit_code, version, content_hash, screen_hash from v_firms_latest")
+    latest = pl.DataFrame(schema=delta.LATEST) if latest is None else latest.cast(delta.LATEST)
     plan.staged = stage_extract(extract, chunk_rows, lambda rows: progress("reading", rows))
     plan.classified = delta.classify(plan.staged.firms, latest)
     plan.gone = delta.missing(latest, plan.staged.firms) if full else latest.clear()
     complete = [r for r in runs if r["status"] == "complete"]
     plan.rescreen = bool(complete) and complete[-1]["list_versions"] != versions
     plan.to_screen = plan.classified if plan.rescreen else plan.classified.filter(pl.col("change") != "unchanged")
-    if plan.rescreen and stored is not None:
-        extra = stored_firms_to_rescreen(stored, plan.to_screen)
-        plan.to_screen = pl.concat([plan.to_screen, extra], how="diagonal_relaxed")
+    if plan.rescreen:
+        stored = read_store(db, "select * from v_firms_latest")
+        plan.to_screen = pl.concat([plan.to_screen, stored_firms_to_rescreen(stored, plan.to_screen)],
+                                   how="diagonal_relaxed")
     return plan
 
 
