@@ -35,9 +35,10 @@ def read_sql_file(path: Path) -> SqlFile:
     return SqlFile(path.stem, header["title"], header["description"], text)
 
 
-def schema_file(sql_dir: Path | None = None) -> SqlFile:
-    """``sql/schema.sql``."""
-    return read_sql_file((sql_dir or get_settings().sql_dir) / "schema.sql")
+def schema_files(sql_dir: Path | None = None) -> list[SqlFile]:
+    """``sql/schema.sql`` and then every ``sql/schema_*.sql`` (tables of later stages), in name order."""
+    folder = sql_dir or get_settings().sql_dir
+    return [read_sql_file(folder / "schema.sql")] + [read_sql_file(p) for p in sorted(folder.glob("schema_*.sql"))]
 
 
 def view_files(sql_dir: Path | None = None) -> list[SqlFile]:
@@ -47,7 +48,8 @@ def view_files(sql_dir: Path | None = None) -> list[SqlFile]:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)create every view; call inside the run's transaction."""
-    con.execute(schema_file().sql)
+    for schema in schema_files():
+        con.execute(schema.sql)
     for view in view_files():
         con.execute(view.sql)
 
