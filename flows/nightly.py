@@ -1,7 +1,8 @@
 """The nightly flow: drop folder → ingest and delta → screen in chunks on a task runner → one
-transaction into DuckDB → watch list → artifacts.
+transaction into DuckDB → watch list (and its outbox) → artifacts → hand-off files per regulator
+→ push of the outbox.
 
-Thin by design: each task is a call into ``screening``. Only I/O (the drop folder) retries.
+Thin by design: each task is a call into ``screening``. Only I/O (the drop folder, the push) retries.
 Screening chunks are mapped over the task runner (Dask by default, a LocalCluster sized to the
 machine, or an existing cluster by address); workers return Arrow tables and only this flow
 writes to DuckDB, holding the store's run lock from plan to commit.
@@ -17,6 +18,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from screening.handoff import export, push
 from screening.screener import default_screener
 from screening.settings import get_settings
 from screening.store import drop, scan, summary
@@ -61,10 +63,26 @@ def publish(db: Path, run: dict) -> None:
                           description=f"firms first flagged by run {run['run_id']}")
 
 
+@task(cache_policy=NO_CACHE)
+def hand_off_files(db: Path, export_dir: Path) -> list[dict]:
+    """Each lead regulator's files of what is new or changed since its last hand-off."""
+    return export.export(db, export_dir)
+
+
+@task(retries=2, retry_delay_seconds=[30, 120], cache_policy=NO_CACHE)
+def push_outbox(db: Path, endpoint: str) -> dict:
+    """Deliver the outbox; what fails stays pending for the next run (nothing is lost)."""
+    report = push.push(db, endpoint)
+    return {"delivered": report.delivered, "failed": report.failed, "pending": report.pending}
+
+
 @flow(name="nightly-registry-scan", log_prints=True)
 def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = None, as_of: date | None = None,
-                          full: bool = False, chunk_rows: int = 50_000) -> list[dict]:
-    """Process every unprocessed extract in ``drop_dir`` into the store ``db``."""
+                          full: bool = False, chunk_rows: int = 50_000, export_dir: Path | None = Path("data/handoff"),
+                          push_endpoint: str | None = None) -> list[dict]:
+    """Process every unprocessed extract in ``drop_dir`` into the store ``db``, then hand off:
+    files per regulator into ``export_dir`` (None: no files) and the outbox to ``push_endpoint``
+    (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox)."""
     db = Path(db or get_settings().db_path)
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
     runs = []
@@ -77,4 +95,12 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
             print(f"run {run['run_id']} {run['status']}: {Path(run['extract_file']).name}, "
                   f"{run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + {run['rows_rejected']:,} rejected")
             runs.append(run)
+    if runs and export_dir is not None:
+        for record in hand_off_files(db, Path(export_dir)):
+            print(f"hand-off to {record['regulator']}: {record['row_count']} firms")
+    endpoint = push_endpoint or get_settings().push_endpoint
+    if runs and endpoint:
+        print(f"push: {push_outbox(db, endpoint)}")
+    elif runs:
+        print("push: no endpoint configured (REGSCREEN_PUSH_ENDPOINT); entries wait in the outbox")
     return runs

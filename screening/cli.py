@@ -192,3 +192,58 @@ def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str 
         fail(str(error))
     click.echo(f"{len(runs)} extract(s) processed" + "".join(
         f"\n  run {r['run_id']} {r['status']}: {Path(r['extract_file']).name}" for r in runs))
+
+
+@main.command()
+@click.option("--endpoint", default=None, help="URL to push to (default: REGSCREEN_PUSH_ENDPOINT).")
+@db_option
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Entries per request.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
+              help="The clock (default: now): entries whose next attempt is later are skipped.")
+def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now) -> None:
+    """Push the outbox (new, changed, cleared, exempt, missing watch-list entries) to the regulators' endpoint.
+
+    Failed batches stay pending and are retried by a later push after a backoff; exit 1 when one failed."""
+    from datetime import datetime
+
+    from screening.handoff.push import push as run_push
+    from screening.store.lock import RunInProgress
+
+    endpoint = endpoint or get_settings().push_endpoint
+    if not endpoint:
+        fail("no push endpoint configured: give --endpoint URL or set REGSCREEN_PUSH_ENDPOINT")
+    try:
+        report = run_push(db or get_settings().db_path, endpoint, batch, (lambda: now) if now else datetime.now,
+                          timeout)
+    except (RunInProgress, FileNotFoundError) as error:
+        fail(str(error))
+    click.echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
+               f"{report.failed} failed, {report.pending} pending")
+    if report.errors:
+        click.echo(f"regscreen: push failed, will retry: {report.errors[0]}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the hand-off files (created when missing).")
+@click.option("--regulator", "regulators", multiple=True, type=click.Choice(["银监局", "证监局", "保监局", "人民银行", "金融办"]),
+              help="Only this lead regulator (repeatable; default: all five).")
+@click.option("--since-last/--all", "since_last", default=True, show_default=True,
+              help="Only rows new or changed since each regulator's last hand-off, or everything on the list.")
+@db_option
+def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Path | None) -> None:
+    """Write each lead regulator's hand-off: .xlsx, CSV (GB18030 and UTF-8 with BOM) and manifest.json."""
+    from screening.handoff.export import export as hand_off
+    from screening.store.lock import RunInProgress
+
+    try:
+        records = hand_off(db or get_settings().db_path, out_dir, list(regulators) or None, since_last)
+    except (FileNotFoundError, ValueError, RunInProgress) as error:
+        fail(str(error))
+    if not records:
+        click.echo("nothing new to hand off since the last export (use --all to export everything again)")
+    for record in records:
+        click.echo(f"{record['regulator']}: {record['row_count']} row(s), runs {record['since_run'] + 1}–"
+                   f"{record['run_id']} → {out_dir / record['files'][0]['name']}")

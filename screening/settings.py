@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         50_000,
         description="Rows per chunk when streaming an extract; bounds peak memory.",
     )
+    push_endpoint: str | None = Field(
+        None,
+        description="URL the outbox is pushed to (`regscreen push`, JSON batches with idempotency keys); "
+                    "`--endpoint` overrides it. Unset: push refuses to run.",
+    )
 
     @property
     def registry_dir(self) -> Path:

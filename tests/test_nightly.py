@@ -34,6 +34,7 @@ def drop(tmp_path: Path) -> Path:
 
 def run_flow(drop: Path, db: Path, **options) -> list[dict]:
     flow = nightly_registry_scan.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))
+    options.setdefault("export_dir", db.parent / "handoff")
     return flow(drop_dir=drop, db=db, as_of=date(2026, 11, 22), chunk_rows=5, **options)
 
 
@@ -100,7 +101,7 @@ def test_flow_on_a_dask_local_cluster(drop, tmp_path):
     from flows.runners import dask_runner
 
     flow = nightly_registry_scan.with_options(task_runner=dask_runner(workers=2))
-    runs = flow(drop_dir=drop, db=tmp_path / "store.duckdb", as_of=date(2026, 11, 22), chunk_rows=5)
+    runs = flow(drop_dir=drop, db=tmp_path / "store.duckdb", as_of=date(2026, 11, 22), chunk_rows=5, export_dir=None)
     assert runs[0]["rows_loaded"] == 22 and runs[0]["firms_screened"] == 22
 
 
@@ -111,3 +112,35 @@ def test_deployment_schedule_is_nightly_in_beijing_time():
     assert deployment["entrypoint"] == "flows/nightly.py:nightly_registry_scan"
     assert deployment["schedules"] == [{"cron": "0 2 * * *", "timezone": "Asia/Shanghai", "active": True}]
     assert deployment["concurrency_limit"] == 1
+
+
+def test_flow_hands_off_files_and_pushes_the_outbox(drop, tmp_path):
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    received: list[str] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.extend(entry["idempotency_key"] for entry in body["entries"])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        db = tmp_path / "store.duckdb"
+        run_flow(drop, db, push_endpoint=f"http://127.0.0.1:{server.server_address[1]}/entries")
+    finally:
+        server.shutdown()
+    files = sorted(p.name.split("_")[0] for p in (tmp_path / "handoff").iterdir() if p.suffix == ".xlsx")
+    assert files == ["cbrc", "circ", "csrc", "jrb", "pbc"]
+    con = duckdb.connect(str(db), read_only=True)
+    outbox = con.execute("select idempotency_key, delivered_at is not null from outbox").fetchall()
+    con.close()
+    assert sorted(received) == sorted(key for key, _ in outbox) and all(done for _, done in outbox)

@@ -266,3 +266,5 @@ def write_run(con, classified, staged, screened, gone, run_id, as_of, priority) 
                                     as_of, datetime.now(), priority)
     writes.replace_watchlist(con, watch)
     writes.insert_audit(con, audit)
+    from screening.handoff import outbox  # the hand-off entries of this run's changes, in the same transaction
+    outbox.fill(con, run_id)

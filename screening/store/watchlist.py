@@ -120,8 +120,9 @@ def cleared_after_change(old: dict | None, status: str, change: str) -> bool:
 def seen_again(old: dict, run_id: int, as_of) -> dict:
     """An unchanged firm on the list: new, changed or missing → continuing, and it was seen today."""
     status = "continuing" if old["status"] in ("new", "changed", "missing") else old["status"]
+    substantive = old["status"] == "missing"  # new/changed → continuing is ageing, not news for a hand-off
     return old | {"status": status, "last_seen_run": run_id, "last_seen_on": as_of,
-                  "updated_run": run_id if status != old["status"] else old["updated_run"]}
+                  "updated_run": run_id if substantive else old["updated_run"]}
 
 
 def update(previous: pl.DataFrame, screened: pl.DataFrame, unchanged: set[str], missing: set[str], run_id: int,
