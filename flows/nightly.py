@@ -64,9 +64,9 @@ def publish(db: Path, run: dict) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def hand_off_files(db: Path, export_dir: Path) -> list[dict]:
+def hand_off_files(db: Path, export_dir: Path, regulators: list[str] | None) -> list[dict]:
     """Each lead regulator's files of what is new or changed since its last hand-off."""
-    return export.export(db, export_dir)
+    return export.export(db, export_dir, regulators)
 
 
 @task(retries=2, retry_delay_seconds=[30, 120], cache_policy=NO_CACHE)
@@ -79,10 +79,11 @@ def push_outbox(db: Path, endpoint: str) -> dict:
 @flow(name="nightly-registry-scan", log_prints=True)
 def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = None, as_of: date | None = None,
                           full: bool = False, chunk_rows: int = 50_000, export_dir: Path | None = Path("data/handoff"),
-                          push_endpoint: str | None = None) -> list[dict]:
+                          regulators: list[str] | None = None, push_endpoint: str | None = None) -> list[dict]:
     """Process every unprocessed extract in ``drop_dir`` into the store ``db``, then hand off:
     files per regulator into ``export_dir`` (None: no files) and the outbox to ``push_endpoint``
-    (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox)."""
+    (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox). ``regulators``
+    limits the files to those lead regulators (default: all five)."""
     db = Path(db or get_settings().db_path)
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
     runs = []
@@ -96,7 +97,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
                   f"{run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + {run['rows_rejected']:,} rejected")
             runs.append(run)
     if runs and export_dir is not None:
-        for record in hand_off_files(db, Path(export_dir)):
+        for record in hand_off_files(db, Path(export_dir), regulators):
             print(f"hand-off to {record['regulator']}: {record['row_count']} firms")
     endpoint = push_endpoint or get_settings().push_endpoint
     if runs and endpoint:

@@ -36,8 +36,8 @@ with latest as (select credit_code, version, max(run_id) as run_id from screenin
 select h.credit_code, h.field, h.span_start, h.span_end, h.term
 from hits h join latest l on l.credit_code = h.credit_code and l.version = h.version and l.run_id = h.run_id
 join watchlist w on w.credit_code = h.credit_code and w.version = h.version
-where h.counts and w.lead_regulator = ? and coalesce(w.updated_run, 0) > ?
-order by h.credit_code, h.span_start"""
+where h.counts and h.tier = '重点监管' and w.lead_regulator = ? and coalesce(w.updated_run, 0) > ?
+order by h.credit_code, h.span_start"""  # the plans' tier only: the extended tier (关注) is not the list of record
 
 
 def sha256(path: Path) -> str:
