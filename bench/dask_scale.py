@@ -2,7 +2,7 @@
 
 Each run is `regscreen nightly DROP --workers N --db NEW_FILE` in its own process over a drop
 folder holding ../shared/data/registry/erd_1978_2004_all.parquet (1,105,927 firms): a first full
-load, where every firm is screened. Screening chunks are mapped over the Dask workers; reading,
+load, where every firm is screened, then the hand-off files of every regulator. Screening chunks are mapped over the Dask workers; reading,
 validating and the one writing transaction stay in the flow's process, so the speed-up is that of
 the whole night, not of screening alone. Run from the repository root:
 
@@ -42,7 +42,8 @@ def timed_night(drop: Path, db: Path, workers: int) -> float:
     """Seconds for one nightly run with ``workers`` Dask workers."""
     started = time.perf_counter()
     subprocess.run([str(REGSCREEN), "nightly", str(drop), "--db", str(db), "--workers", str(workers),
-                    "--as-of", "2026-11-22"], check=True, capture_output=True, text=True)
+                    "--as-of", "2026-11-22", "--export-dir", str(db.parent / f"handoff_{workers}")],
+                   check=True, capture_output=True, text=True)
     return time.perf_counter() - started
 
 

@@ -177,8 +177,10 @@ def status(db: Path | None, limit: int) -> None:
 @click.option("--dask", "address", default=None, help="Address of an existing Dask scheduler, e.g. tcp://scheduler:8786.")
 @click.option("--workers", type=int, default=None, help="Workers of the local Dask cluster (default: one per core).")
 @click.option("--runner", type=click.Choice(["dask", "threads"]), default="dask", show_default=True)
+@click.option("--export-dir", type=click.Path(path_type=Path), default=Path("data/handoff"), show_default=True,
+              help="Where the hand-off files per regulator go.")
 def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str | None, workers: int | None,
-            runner: str) -> None:
+            runner: str, export_dir: Path) -> None:
     """Run the nightly Prefect flow once, locally, over the extracts waiting in EXTRACT_DIR."""
     from flows.nightly import nightly_registry_scan
     from flows.runners import task_runner
@@ -187,7 +189,7 @@ def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str 
     configured = nightly_registry_scan.with_options(task_runner=task_runner(runner, address, workers))
     try:
         runs = configured(drop_dir=extract_dir, db=db or get_settings().db_path,
-                          as_of=as_of.date() if as_of else None, full=full)
+                          as_of=as_of.date() if as_of else None, full=full, export_dir=export_dir)
     except (RunInProgress, FileNotFoundError, ExtractError) as error:
         fail(str(error))
     click.echo(f"{len(runs)} extract(s) processed" + "".join(
