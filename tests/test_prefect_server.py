@@ -93,7 +93,7 @@ def test_deployment_runs_on_a_real_server(server, tmp_path):
     assert schedules == [{"cron": "0 2 * * *", "timezone": "Asia/Shanghai", "day_or": True}] or (
         schedules[0]["cron"] == "0 2 * * *" and schedules[0]["timezone"] == "Asia/Shanghai")
     prefect(server, "deployment", "run", "nightly-registry-scan/nightly-registry-scan",
-            "--param", f"drop_dir={drop}", "--param", f"db={db}")
+            "--param", f"drop_dir={drop}", "--param", f"db={db}", "--param", f"export_dir={tmp_path / 'handoff'}")
     prefect(server, "worker", "start", "--pool", "regscreen-process", "--run-once", timeout=600)
     runs = api(server, "POST", "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment["id"]]}},
                                                       "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}})
@@ -108,3 +108,5 @@ def test_deployment_runs_on_a_real_server(server, tmp_path):
     assert set(kinds) == {"nightly-registry-scan", "nightly-new-firms"}
     assert "rows in = 22 loaded + 2 rejected" in kinds["nightly-registry-scan"]["data"].replace("24 rows in", "rows in")
     assert kinds["nightly-new-firms"]["type"] == "table"
+    assert sorted(p.name.split("_")[0] for p in (tmp_path / "handoff").glob("*.xlsx")) == [
+        "cbrc", "circ", "csrc", "jrb", "pbc"]
