@@ -249,3 +249,49 @@ def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Pat
     for record in records:
         click.echo(f"{record['regulator']}: {record['row_count']} row(s), runs {record['since_run'] + 1}–"
                    f"{record['run_id']} → {out_dir / record['files'][0]['name']}")
+
+
+@main.command()
+@click.argument("credit_code")
+@click.option("--html", "as_html", is_flag=True, help="A self-contained HTML page on stdout instead of text.")
+@db_option
+def dossier(credit_code: str, as_html: bool, db: Path | None) -> None:
+    """One firm's file (一户一档): every registration version, hits, watch-list history, decisions, related firms."""
+    import duckdb
+
+    from screening.handoff.dossier import UnknownFirm, load, render_html, render_text
+
+    try:
+        found = load(db or get_settings().db_path, credit_code)
+    except (UnknownFirm, FileNotFoundError, duckdb.Error) as error:
+        fail(str(error).splitlines()[0] if not isinstance(error, UnknownFirm) else error.args[0])
+    click.echo(render_html(found) if as_html else render_text(found), nl=False)
+
+
+@main.command()
+@click.argument("credit_code")
+@db_option
+def related(credit_code: str, db: Path | None) -> None:
+    """Firms sharing a legal representative or shareholder with CREDIT_CODE, with their watch-list status (延伸监管)."""
+    import duckdb
+
+    from screening.handoff.related import firm_exists, latest_decision, related as related_firms
+    from screening.handoff.safe_cells import mask_ids
+    from screening.store.database import open_reader
+
+    code = credit_code.strip().upper()
+    try:
+        con = open_reader(db or get_settings().db_path)
+    except (duckdb.Error, FileNotFoundError) as error:
+        fail(str(error).splitlines()[0])
+    try:
+        if not firm_exists(con, code):
+            fail(f"{code}: no such firm in the store (check the credit code, or pass --db)")
+        decision, rows = latest_decision(con, code), related_firms(con, code)
+    finally:
+        con.close()
+    click.echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
+    for row in rows:
+        click.echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
+                            f"{row['credit_code']} {row['name'] or ''} — {row['watch_status']}"
+                            + (f", decision {row['decision']}" if row["decision"] else "")))

@@ -268,3 +268,5 @@ def write_run(con, classified, staged, screened, gone, run_id, as_of, priority) 
     writes.insert_audit(con, audit)
     from screening.handoff import outbox  # the hand-off entries of this run's changes, in the same transaction
     outbox.fill(con, run_id)
+    from screening.handoff import related  # person–firm links (延伸监管) of the firm versions this run wrote
+    related.refresh_links(con, run_id)
