@@ -127,3 +127,16 @@ def test_related_of_a_confirmed_firm_carries_watch_status(store, run):
 def test_related_unknown_firm_exits_2(store, run):
     result = run("related", code("91310115MA0000199"), "--db", store)
     assert result.exit_code == 2 and "no such firm" in result.output
+
+
+def test_confirming_a_firm_raises_the_firms_of_its_persons(store, tmp_path, screener):
+    def priorities():
+        return {c: (p, r) for c, p, r in query(store, "select credit_code, priority, priority_reason from watchlist")}
+
+    before = priorities()
+    assert before[A][0] == 1 and before[C][0] == 2 and "延伸监管" not in before[C][1]
+    decide(store, A, "confirm", "平台实际从事投资管理", "analyst")
+    after = priorities()
+    assert after[C][0] == 1 and after[C][1].startswith("延伸监管") and after[A][0] == 2
+    scan(write_csv(tmp_path / "two.csv", [HEADER, A_SECOND] + FIRST[1:]), store, screener, as_of=date(2024, 3, 2))
+    assert priorities()[C][0] == 1  # the next run keeps it: C still shares 张三 (same ID) with confirmed A

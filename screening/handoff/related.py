@@ -97,3 +97,31 @@ def related(con, credit_code: str) -> list[dict]:
 def firm_exists(con, credit_code: str) -> bool:
     """True when the store has a registration of ``credit_code``."""
     return bool(con.execute("select count(*) from firms where credit_code = ?", [credit_code]).fetchall()[0][0])
+
+
+CONFIRMED_RELATED = """
+with confirmed as (
+    select credit_code from (
+        select credit_code, decision, row_number() over (
+            partition by credit_code order by decided_at desc, decision_id desc) as latest
+        from decisions)
+    where latest = 1 and decision = 'confirm'
+)
+select distinct other.credit_code
+from person_links mine
+join confirmed c on c.credit_code = mine.credit_code
+join person_links other on other.person_key = mine.person_key and other.credit_code <> mine.credit_code"""
+
+
+def related_to_confirmed(con) -> frozenset[str]:
+    """Firms sharing a legal representative or shareholder with a firm whose latest decision is confirm."""
+    return frozenset(row[0] for row in con.execute(CONFIRMED_RELATED).fetchall())
+
+
+def reprioritise(con, category_priority: dict[str, int]) -> None:
+    """Number the watch list again after a decision (inside the decision's transaction)."""
+    from screening.store import watchlist, writes
+
+    current = con.sql("select * from watchlist").pl()
+    if not current.is_empty():
+        writes.replace_watchlist(con, watchlist.with_priority(current, category_priority, related_to_confirmed(con)))

@@ -53,4 +53,8 @@ def record(con, credit_code: str, decision: str, reason: str, decided_by: str) -
                 " $decided_at, $content_hash)", row)
     con.execute("insert into audit values (null, ?, ?, ?, ?, ?)",
                 [credit_code, now, firm[1], firm[1], f"decision {decision} by {decided_by}: {reason}"])
+    from screening.handoff.related import reprioritise  # a confirm raises the firms of the same persons
+    from screening.store.scan import category_priority
+
+    reprioritise(con, category_priority())
     return row

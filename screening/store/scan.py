@@ -261,12 +261,12 @@ def write_run(con, classified, staged, screened, gone, run_id, as_of, priority) 
         writes.insert_hits(con, screened, run_id)
     screened_codes = set(screened["credit_code"].to_list()) if not screened.is_empty() else set()
     unchanged = set(classified.filter(pl.col("change") == "unchanged")["credit_code"].to_list()) - screened_codes
+    from screening.handoff import related  # person–firm links (延伸监管) of the firm versions this run wrote
+    related.refresh_links(con, run_id)
     previous = con.sql("select * from watchlist").pl()
     watch, audit = watchlist.update(previous, screened, unchanged, set(gone["credit_code"].to_list()), run_id,
-                                    as_of, datetime.now(), priority)
+                                    as_of, datetime.now(), priority, related.related_to_confirmed(con))
     writes.replace_watchlist(con, watch)
     writes.insert_audit(con, audit)
     from screening.handoff import outbox  # the hand-off entries of this run's changes, in the same transaction
     outbox.fill(con, run_id)
-    from screening.handoff import related  # person–firm links (延伸监管) of the firm versions this run wrote
-    related.refresh_links(con, run_id)

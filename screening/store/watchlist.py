@@ -14,6 +14,7 @@ from screening.screener import SUSPENSION_WHY
 
 ACTIVE = ("new", "continuing", "changed")
 PLANS_TIER = "重点监管"
+RELATED_REASON = "延伸监管: shares a legal representative or shareholder with a confirmed firm (沪府办〔2016〕46号 附件8 四(二)4); "
 SUMMARY = {"credit_code": pl.Utf8, "counting_hits": pl.Int32, "lead_category": pl.Utf8,
            "lead_regulator": pl.Utf8, "suspended_term": pl.Boolean}
 
@@ -60,20 +61,25 @@ def status_reason(old: str | None, new: str, change: str) -> str:
         else "present again after missing from a full extract"
 
 
-def with_priority(watch: pl.DataFrame, category_priority: dict[str, int]) -> pl.DataFrame:
-    """Number the active entries: abnormal first, then category, then counting hits (1 = first)."""
+def with_priority(watch: pl.DataFrame, category_priority: dict[str, int],
+                  related: frozenset[str] = frozenset()) -> pl.DataFrame:
+    """Number the active entries: abnormal first, then firms sharing a person with a confirmed firm
+    (``related``, 延伸监管), then category, then counting hits (1 = first)."""
     rank = pl.col("lead_category").replace_strict(category_priority, default=99, return_dtype=pl.Int32)
-    active = watch.filter(pl.col("status").is_in(ACTIVE)).with_columns(rank.alias("category_rank")).sort(
-        pl.col("abnormal").not_(), "category_rank", pl.col("counting_hits"), "credit_code",
-        descending=[False, False, True, False])
+    linked = pl.col("credit_code").is_in(list(related))
+    active = watch.filter(pl.col("status").is_in(ACTIVE)).with_columns(
+        rank.alias("category_rank"), linked.alias("related_rank")).sort(
+        pl.col("abnormal").not_(), pl.col("related_rank").not_(), "category_rank", pl.col("counting_hits"),
+        "credit_code", descending=[False, False, False, True, False])
     reason = pl.concat_str([
         pl.when(pl.col("abnormal")).then(pl.lit("经营异常名录 first (沪府办〔2016〕46号 附件3 五(一)); ")).otherwise(pl.lit("")),
+        pl.when(pl.col("related_rank")).then(pl.lit(RELATED_REASON)).otherwise(pl.lit("")),
         pl.col("lead_category").fill_null("-"), pl.lit(" → "), pl.col("lead_regulator").fill_null("-"),
         pl.lit("; "), pl.col("counting_hits").cast(pl.Utf8), pl.lit(" counting hits"),
         pl.when(pl.col("hold")).then(pl.lit("; HOLD: moving in (迁入) with a Beijing suspension-list term")).otherwise(pl.lit("")),
     ])
     numbered = active.with_columns(pl.int_range(1, active.height + 1).cast(pl.Int32).alias("priority"),
-                                   reason.alias("priority_reason")).drop("category_rank")
+                                   reason.alias("priority_reason")).drop("category_rank", "related_rank")
     inactive = watch.filter(~pl.col("status").is_in(ACTIVE)).with_columns(
         pl.lit(None, pl.Int32).alias("priority"), pl.lit(None, pl.Utf8).alias("priority_reason"))
     return pl.concat([numbered, inactive.select(numbered.columns)])
@@ -126,7 +132,8 @@ def seen_again(old: dict, run_id: int, as_of) -> dict:
 
 
 def update(previous: pl.DataFrame, screened: pl.DataFrame, unchanged: set[str], missing: set[str], run_id: int,
-           as_of, now, category_priority: dict[str, int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+           as_of, now, category_priority: dict[str, int],
+           related: frozenset[str] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the whole watch list after this run, the audit rows of its status changes)."""
     entries = {row["credit_code"]: row for row in previous.iter_rows(named=True)}
     before = {code: row["status"] for code, row in entries.items()}
@@ -150,7 +157,7 @@ def update(previous: pl.DataFrame, screened: pl.DataFrame, unchanged: set[str], 
              for code, row in entries.items() if row["status"] != before.get(code)]
     watch = pl.DataFrame(list(entries.values()), schema=watch_schema(), orient="row") if entries else pl.DataFrame(
         schema=watch_schema())
-    return with_priority(watch, category_priority), pl.DataFrame(audit, schema=AUDIT)
+    return with_priority(watch, category_priority, related), pl.DataFrame(audit, schema=AUDIT)
 
 
 def watch_schema() -> dict:
