@@ -247,8 +247,8 @@ def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Pat
     if not records:
         click.echo("nothing new to hand off since the last export (use --all to export everything again)")
     for record in records:
-        click.echo(f"{record['regulator']}: {record['row_count']} row(s), runs {record['since_run'] + 1}–"
-                   f"{record['run_id']} → {out_dir / record['files'][0]['name']}")
+        click.echo(f"{record['regulator']}: {record['row_count']} row(s) + {record['attention_rows']} of the extended "
+                   f"tier (关注), runs {record['since_run'] + 1}–{record['run_id']} → {out_dir / record['files'][0]['name']}")
 
 
 @main.command()

@@ -1,5 +1,7 @@
 """Hand-off files per lead regulator: an .xlsx (one sheet per category, counting terms in red), the
 same rows as CSV in GB18030 and in UTF-8 with BOM, and a manifest.json with sha256 and row counts.
+The extended tier (关注) comes apart from the watch list of record: its own last sheet and its own
+``_attention_`` CSV files (:mod:`screening.handoff.attention`).
 
 By default a regulator gets only the watch-list rows new or changed since its last hand-off
 (``updated_run`` greater than the run that hand-off covered); each hand-off is recorded in
@@ -15,6 +17,7 @@ from pathlib import Path
 import orjson
 import xlsxwriter
 
+from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET, read_attention_rows
 from screening.handoff.safe_cells import REGULATOR_SLUGS, file_stem, safe_offset, safe_text, sheet_name
 from screening.store.database import apply_schema, open_writer
 from screening.store.lock import run_lock
@@ -102,8 +105,22 @@ def write_cell(sheet, row: int, col: int, key: str, record: dict, red) -> None:
         sheet.write_string(row, col, safe_text(value))
 
 
-def write_xlsx(path: Path, rows: list[dict]) -> None:
-    """The clerk's workbook: one sheet per category, header frozen, autofilter, terms in red bold."""
+def write_plain_sheet(book, name: str, columns: list[tuple[str, str]], rows: list[dict], bold) -> None:
+    """A sheet of safe text cells under a frozen, filtered header."""
+    sheet = book.add_worksheet(name)
+    for col, (header, _) in enumerate(columns):
+        sheet.write_string(0, col, header, bold)
+    for r, record in enumerate(rows, start=1):
+        for col, (_, key) in enumerate(columns):
+            sheet.write_string(r, col, safe_text(record[key]))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+    sheet.set_column(0, len(columns) - 1, 18)
+
+
+def write_xlsx(path: Path, rows: list[dict], attention: list[dict] = ()) -> None:
+    """The clerk's workbook: one sheet per category, header frozen, autofilter, terms in red bold;
+    then the extended tier's firms on a sheet of their own."""
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(str(path), options) as book:
         bold, red = book.add_format({"bold": True}), book.add_format({"bold": True, "font_color": "red"})
@@ -120,14 +137,16 @@ def write_xlsx(path: Path, rows: list[dict]) -> None:
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, len(members), len(COLUMNS) - 1)
             sheet.set_column(0, len(COLUMNS) - 1, 18)
+        if attention:
+            write_plain_sheet(book, ATTENTION_SHEET, ATTENTION_COLUMNS, list(attention), bold)
 
 
-def write_csv(path: Path, rows: list[dict], encoding: str) -> None:
+def write_csv(path: Path, rows: list[dict], encoding: str, columns: list[tuple[str, str]] = COLUMNS) -> None:
     """The rows as CSV in ``encoding`` (gb18030 or utf-8-sig), every cell safe."""
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([header for header, _ in COLUMNS])
-        writer.writerows([safe_text(row[key]) for _, key in COLUMNS] for row in rows)
+        writer.writerow([header for header, _ in columns])
+        writer.writerows([safe_text(row[key]) for _, key in columns] for row in rows)
 
 
 def unused_stem(out_dir: Path, stem: str) -> str:
@@ -139,13 +158,26 @@ def unused_stem(out_dir: Path, stem: str) -> str:
     return candidate
 
 
-def write_files(out_dir: Path, stem: str, rows: list[dict], manifest: dict) -> list[dict]:
-    """The xlsx, both CSVs and the manifest; their names, row counts and sha256 (manifest last)."""
+def write_attention_csvs(out_dir: Path, stem: str, attention: list[dict]) -> list[dict]:
+    """The extended tier's rows as their own CSV pair (none when it has no rows)."""
+    if not attention:
+        return []
+    paths = [out_dir / f"{stem}_attention_gb18030.csv", out_dir / f"{stem}_attention_utf8bom.csv"]
+    for path, encoding in zip(paths, ("gb18030", "utf-8-sig")):
+        write_csv(path, attention, encoding, ATTENTION_COLUMNS)
+    return [{"name": p.name, "rows": len(attention), "sha256": sha256(p)} for p in paths]
+
+
+def write_files(out_dir: Path, stem: str, rows: list[dict], manifest: dict, attention: list[dict] = ()) -> list[dict]:
+    """The xlsx, both CSVs (and the extended tier's pair) and the manifest; their names, row
+    counts and sha256 (manifest last). A file's ``rows`` counts the watch-list rows, or for the
+    attention CSVs the extended tier's rows (the workbook holds both)."""
     paths = [out_dir / f"{stem}.xlsx", out_dir / f"{stem}_gb18030.csv", out_dir / f"{stem}_utf8bom.csv"]
-    write_xlsx(paths[0], rows)
+    write_xlsx(paths[0], rows, attention)
     write_csv(paths[1], rows, "gb18030")
     write_csv(paths[2], rows, "utf-8-sig")
     files = [{"name": p.name, "rows": len(rows), "sha256": sha256(p)} for p in paths]
+    files += write_attention_csvs(out_dir, stem, list(attention))
     manifest_path = out_dir / f"{stem}_manifest.json"
     manifest_path.write_bytes(orjson.dumps(manifest | {"files": files}, option=orjson.OPT_INDENT_2))
     return files + [{"name": manifest_path.name, "rows": None, "sha256": sha256(manifest_path)}]
@@ -196,14 +228,17 @@ def export(db: Path, out_dir: Path, regulators: list[str] | None = None, since_l
             records = []
             for regulator in regulators:
                 since = last_covered(con, regulator) if since_last else 0
-                rows = read_rows(con, regulator, since)
-                if not rows:
+                rows, attention = read_rows(con, regulator, since), read_attention_rows(con, regulator, since)
+                if not rows and not attention:
                     continue
                 manifest = {"regulator": regulator, "exported_at": now.isoformat(timespec="seconds"),
-                            "run_id": run_id, "since_run": since, "list_versions": versions, "rows": len(rows)}
-                files = write_files(out_dir, unused_stem(out_dir, file_stem(regulator, run_id, now)), rows, manifest)
+                            "run_id": run_id, "since_run": since, "list_versions": versions, "rows": len(rows),
+                            "attention_rows": len(attention)}
+                stem = unused_stem(out_dir, file_stem(regulator, run_id, now))
+                files = write_files(out_dir, stem, rows, manifest, attention)
                 records.append({"regulator": regulator, "exported_at": now, "run_id": run_id, "since_run": since,
                                 "mode": "since-last" if since_last else "all", "row_count": len(rows),
+                                "attention_rows": len(attention),
                                 "out_dir": str(out_dir), "files": files})
             if records:
                 record_exports(con, records)
