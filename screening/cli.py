@@ -117,7 +117,9 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
 @db_option
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout instead of a table.")
 def sql(query: str, db: Path | None, as_csv: bool) -> None:
-    """Run a read-only QUERY against the store (views: v_watchlist_current, v_new_since_last_run, …)."""
+    """Run a read-only QUERY against the store (views: v_watchlist_current, v_new_since_last_run, …).
+
+    It reads the store's published snapshot: the last complete run, never blocked by one in progress."""
     import duckdb
 
     from screening.report import print_query
@@ -146,10 +148,11 @@ def sql(query: str, db: Path | None, as_csv: bool) -> None:
 def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Path | None) -> None:
     """Record an analyst's DECISION on a watch-list firm (applies to its current registration)."""
     from screening.store.decisions import DecisionError, decide as record
+    from screening.store.lock import RunInProgress
 
     try:
         row = record(db or get_settings().db_path, credit_code, decision, reason, decided_by)
-    except DecisionError as error:
+    except (DecisionError, RunInProgress) as error:
         fail(str(error))
     click.echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
 

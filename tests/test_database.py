@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 from conftest import write_csv
 from screening.settings import REPO_ROOT, get_settings
 from screening.store.database import HEADER, apply_schema, open_reader, open_writer, read_sql_file, view_files
+from screening.store.publish import fingerprint, snapshot_path
 from screening.store.scan import scan
 
 VIEW_FILES = sorted((get_settings().sql_dir / "views").glob("*.sql"))
@@ -132,6 +133,7 @@ REFUSED = [
     "alter table watchlist add column y integer",
     "truncate decisions",
     "attach '{dir}/other.duckdb' as other",
+    "attach '{dir}/store.duckdb' as store_itself",  # the store behind the snapshot
     "copy runs to '{dir}/out.csv'",
     "copy (select * from watchlist) to '{dir}/out.parquet' (format parquet)",
     "export database '{dir}/export'",
@@ -146,14 +148,15 @@ REFUSED = [
 
 @pytest.mark.parametrize("statement", REFUSED)
 def test_open_reader_refuses(store, statement):
-    before = table_counts(store)
+    before, snapshot = table_counts(store), fingerprint(snapshot_path(store))
     con = open_reader(store)
     try:
         with pytest.raises(duckdb.Error):
             con.execute(statement.format(dir=store.parent)).fetchall()
     finally:
         con.close()
-    assert table_counts(store) == before
+    assert table_counts(store) == before == table_counts(snapshot_path(store))
+    assert fingerprint(snapshot_path(store)) == snapshot
     assert not (store.parent / "out.csv").exists() and not (store.parent / "other.duckdb").exists()
     assert not (store.parent / "export").exists()
 
@@ -163,6 +166,15 @@ def test_open_reader_reads(store):
     try:
         assert con.execute("select credit_code, status from v_watchlist_current").fetchall() == [(FLAGGED, "new")]
         assert con.execute("select current_setting('enable_external_access')").fetchall() == [(False,)]
+    finally:
+        con.close()
+
+
+def test_open_reader_opens_the_published_snapshot_not_the_store(store):
+    con = open_reader(store)
+    try:
+        assert con.execute("select path from duckdb_databases() where database_name = current_database()"
+                           ).fetchall() == [(str(snapshot_path(store)),)]
     finally:
         con.close()
 
@@ -197,16 +209,18 @@ def test_sql_csv_of_rejects(run, store):
 
 
 @pytest.mark.parametrize("statement", ["drop table runs", "delete from watchlist", "copy runs to '{dir}/out.csv'",
-                                       "select * from nosuchtable"])
+                                       "insert into decisions select * from decisions",
+                                       "attach '{dir}/store.duckdb' as store_itself", "select * from nosuchtable"])
 def test_sql_refuses_with_exit_2_and_the_store_is_unchanged(run, store, statement):
-    before = table_counts(store)
+    before, snapshot = table_counts(store), fingerprint(snapshot_path(store))
     result = run("sql", statement.format(dir=store.parent), "--db", store)
     exit_code, stderr = result.exit_code, result.stderr
     del result  # its traceback holds the command's read-only connection (never closed on this path)
     gc.collect()
     assert exit_code == 2
     assert stderr.startswith("regscreen: error: ") and "Traceback" not in stderr
-    assert table_counts(store) == before
+    assert table_counts(store) == before == table_counts(snapshot_path(store))
+    assert fingerprint(snapshot_path(store)) == snapshot
     assert "runs" in before
 
 

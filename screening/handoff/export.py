@@ -21,6 +21,7 @@ from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET, read
 from screening.handoff.safe_cells import REGULATOR_SLUGS, file_stem, safe_offset, safe_text, sheet_name
 from screening.store.database import apply_schema, open_writer
 from screening.store.lock import run_lock
+from screening.store.publish import publish_after_write
 
 COLUMNS = [("统一社会信用代码", "credit_code"), ("企业名称", "name"), ("经营范围", "scope"), ("状态", "watch_status"),
            ("牵头部门", "lead_regulator"), ("类别", "lead_category"), ("命中词", "terms"), ("优先级", "priority"),
@@ -242,6 +243,8 @@ def export(db: Path, out_dir: Path, regulators: list[str] | None = None, since_l
                                 "out_dir": str(out_dir), "files": files})
             if records:
                 record_exports(con, records)
-            return records
         finally:
             con.close()
+        if records:
+            publish_after_write(db)  # analysts' read-only snapshot shows the hand-off in `exports`
+        return records

@@ -2,7 +2,8 @@
 
 The writer opens the embedded file read-write; analysts get a read-only connection with
 external access disabled and the configuration locked, so they cannot write the store,
-attach another database or copy data out to files.
+attach another database or copy data out to files. Analysts' connections open the store's
+published snapshot (:mod:`screening.store.publish`), never the store a run may be writing.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import re
 import duckdb
 
 from screening.settings import get_settings
+from screening.store.publish import readable_snapshot
 
 HEADER = re.compile(r"^-- title: (?P<title>.+)\n-- description: (?P<description>.+)$", re.MULTILINE)
 
@@ -55,15 +57,17 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def open_writer(path: Path) -> duckdb.DuckDBPyConnection:
-    """The single writing connection to the store file (created when missing)."""
+    """The single writing connection to the store file (created when missing); hold the run lock, and
+    publish the snapshot after the transaction (:func:`screening.store.publish.publish_after_write`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(path))
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only analyst connection: no writes, no ATTACH, no COPY to files, settings locked."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no store here yet; run `regscreen scan EXTRACT --db {path}` first")
-    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    """A read-only analyst connection to the store's published snapshot (the last complete write, never
+    blocked by a run): no writes, no ATTACH, no COPY to files, settings locked. FileNotFoundError when
+    there is no store (or no snapshot can be published yet)."""
+    snapshot = readable_snapshot(path)
+    con = duckdb.connect(str(snapshot), read_only=True, config={"enable_external_access": False})
     con.execute("set lock_configuration = true")
     return con

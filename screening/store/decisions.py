@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from screening.store.database import apply_schema, open_writer
+from screening.store.lock import run_lock
+from screening.store.publish import publish_after_write
 
 DECISIONS = ("confirm", "dismiss", "refer")
 
@@ -17,25 +19,28 @@ class DecisionError(ValueError):
 
 
 def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
-    """Record a decision about the firm's current version, with an audit row, in one transaction."""
+    """Record a decision about the firm's current version, with an audit row, in one transaction, under
+    the store's run lock (RunInProgress while a run writes); then publish the read-only snapshot."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if not reason.strip() or not decided_by.strip():
         raise DecisionError("a decision needs a reason (--reason) and who took it (--by)")
     if not db.exists():
         raise DecisionError(f"{db}: no store here; pass --db with the store the firm is in")
-    con = open_writer(db)
-    try:
-        con.execute("begin transaction")
-        apply_schema(con)
-        row = record(con, credit_code.strip().upper(), decision, reason.strip(), decided_by.strip())
-        con.execute("commit")
-        return row
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
+    with run_lock(db):
+        con = open_writer(db)
+        try:
+            con.execute("begin transaction")
+            apply_schema(con)
+            row = record(con, credit_code.strip().upper(), decision, reason.strip(), decided_by.strip())
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        finally:
+            con.close()
+        publish_after_write(db)  # analysts' read-only snapshot shows the decision
+    return row
 
 
 def record(con, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:

@@ -18,6 +18,7 @@ from screening.screener import Screener
 from screening.store import delta, watchlist, writes
 from screening.store.database import apply_schema, open_writer
 from screening.store.lock import RunInProgress, run_lock
+from screening.store.publish import ensure_current, publish_after_write
 from screening.store.staging import Staged, stage_extract
 from screening.termlists import load_categories
 from screening.settings import get_settings
@@ -151,7 +152,9 @@ def earlier_runs(db: Path) -> list[dict]:
 
 def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None, full: bool = False,
              chunk_rows: int = 50_000, progress=lambda phase, rows: None) -> RunPlan:
-    """Read the store and the extract, and decide what this run loads and screens (writes nothing)."""
+    """Read the store and the extract, and decide what this run loads and screens (writes nothing but a
+    missing or stale read-only snapshot, so analysts read the last complete state during the run)."""
+    ensure_current(db)
     runs = earlier_runs(db)
     plan = RunPlan(extract, db, file_sha256(extract), as_of or date.today(), full, datetime.now(),
                    (runs[-1]["run_id"] if runs else 0) + 1, versions)
@@ -187,7 +190,8 @@ def summarise_screened(results: list[pl.DataFrame], priority: dict[str, int]) ->
 
 
 def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) -> RunReport:
-    """Write the run in one transaction; refuse if another run committed since the plan was made."""
+    """Write the run in one transaction; refuse if another run committed since the plan was made.
+    Then publish the store's read-only snapshot (call with the run lock held)."""
     con = open_writer(plan.db)
     try:
         con.execute("begin transaction")
@@ -202,12 +206,13 @@ def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) 
             row = run_row(plan, screened.height)
             writes.insert_run(con, row)
         con.execute("commit")
-        return RunReport(row)
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.close()
+    publish_after_write(plan.db)  # analysts' read-only snapshot: this run, complete
+    return RunReport(row)
 
 
 def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
