@@ -5,9 +5,10 @@ the same run, each reported as the MEDIAN of --repeats runs, in records/s and MB
 10^6 UTF-8 bytes of the name + scope text screened (企业名称 + 经营范围, no separator):
 
   product   the real engine end to end except printing: a fresh ``Screener.from_settings()``
-            plus consuming every result frame of ``screen_frames(screener, path, chunk_rows)``
+            plus consuming every result frame of ``screen_frames_on(screener, path, chunk_rows, 1)``
             (read, validate, region, prefilter, full screening of candidates); also the peak
-            RSS of the process after the product runs (goal < 2 GB)
+            RSS of the process after the product runs (goal < 2 GB); then the same on one
+            worker process per core (``screening.parallel``, ``regscreen check --workers N``)
   (a)       polars ceiling: ``name.str.contains_any(TERMS) | scope.str.contains_any(TERMS)`` over
             the in-memory columns; "(a) + read" also times reading the two Parquet columns
   (b)       jieba first: ``jieba.lcut(name + "\\n" + scope, HMM=False)`` with every term added by
@@ -16,7 +17,8 @@ the same run, each reported as the MEDIAN of --repeats runs, in records/s and MB
   (c)       plain Python: ``any(t in text for t in TERMS)`` per record over the full corpus
 
 TERMS are the folded terms of all lists, ``sorted(screener.matcher.entries)``. The goals
-compare record rates: product / (a) >= 1/8, product / (b) >= 50.
+compare record rates: product / (a) >= 1/8, product / (b) >= 50. The last lines give the time each
+goal allows for the corpus beside the time python-stdnum alone needs to check every credit code.
 
 Run from the repository root:
 
@@ -27,6 +29,7 @@ so the product reads exactly those). Progress goes to stderr, the results to std
 """
 
 import argparse
+import os
 import logging
 import random
 import resource
@@ -44,7 +47,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from screening.credit_codes import credit_code_problem
-from screening.pipeline import screen_frames
+from screening.parallel import screen_frames_on
 from screening.screener import Screener
 
 REPO = Path(__file__).resolve().parents[1]
@@ -152,15 +155,15 @@ def repeat(label: str, repeats: int, run: Callable[[], int], measurement: Measur
 # ---------------------------------------------------------------- designs
 
 
-def run_product(path: Path, chunk_rows: int, records: int, setup_seconds: list[float]) -> int:
-    """One end-to-end run of the engine; returns the number of flagged firms."""
+def run_product(path: Path, chunk_rows: int, records: int, setup_seconds: list[float], workers: int = 1) -> int:
+    """One end-to-end run of the engine on ``workers`` processes; returns the number of flagged firms."""
     started = time.perf_counter()
     screener = Screener.from_settings()
     setup_seconds.append(time.perf_counter() - started)
     flagged = 0
     with progress_bar() as progress:
         task = progress.add_task("product", total=records)
-        for frame in screen_frames(screener, path, chunk_rows):
+        for frame in screen_frames_on(screener, path, chunk_rows, workers):
             flagged += int(frame["flagged"].sum())
             progress.advance(task, frame.height)
     return flagged
@@ -180,11 +183,11 @@ def bench_validation(path: Path, records: int, size: int, repeats: int) -> Measu
     return measurement
 
 
-def bench_product(path: Path, chunk_rows: int, records: int, size: int, repeats: int) -> Measurement:
+def bench_product(path: Path, chunk_rows: int, records: int, size: int, repeats: int, workers: int = 1) -> Measurement:
     """The real engine, end to end, ``repeats`` times."""
     setup: list[float] = []
-    measurement = Measurement("product", records, size)
-    repeat("product", repeats, lambda: run_product(path, chunk_rows, records, setup), measurement)
+    measurement = Measurement("product" if workers == 1 else f"product, {workers} workers", records, size)
+    repeat(measurement.design, repeats, lambda: run_product(path, chunk_rows, records, setup, workers), measurement)
     measurement.note = (f"chunk_rows={chunk_rows}; includes Screener.from_settings() "
                         f"(median {statistics.median(setup):.2f} s); matched = flagged firms")
     return measurement
@@ -284,6 +287,21 @@ def print_ratios(product: Measurement, polars: Measurement, polars_read: Measure
     out.print("  " + ratio_line("product / (c) Python substring loop", rate / substring.records_per_s, None))
 
 
+def print_budgets(product: Measurement, validation: Measurement, polars: Measurement,
+                  jieba_first: Measurement, cores: int) -> None:
+    """The time each goal allows for the whole corpus, beside the time python-stdnum alone needs to
+    check every credit code (the issue requires that check), even spread perfectly over every core."""
+    records, stdnum_floor = product.records, validation.median / cores
+    out.print(f"Time budgets for {records:,} records (product now {product.median:.1f} s; python-stdnum alone "
+              f"{validation.median:.1f} s on one core, {stdnum_floor:.1f} s at best on {cores} cores):")
+    for label, goal_rate in (("(a) / 8", polars.records_per_s * GOAL_VS_POLARS),
+                             ("(b) x 50", jieba_first.records_per_s * GOAL_VS_JIEBA)):
+        budget = records / goal_rate
+        left = budget - stdnum_floor
+        out.print(f"  goal {label}: {goal_rate:,.0f} records/s allows {budget:.2f} s; after python-stdnum "
+                  f"{'nothing is left' if left <= 0 else f'{left:.2f} s are left for everything else'}")
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
@@ -315,6 +333,7 @@ def main(argv: list[str] | None = None) -> None:
         err.log(f"{path.name}: {records:,} records, {size / 1e6:,.1f} MB name+scope text")
         product = bench_product(path, args.chunk_rows, records, size, args.repeats)
         product_peak = peak_rss_mb()
+        parallel = bench_product(path, args.chunk_rows, records, size, args.repeats, os.cpu_count() or 1)
         validation = bench_validation(path, records, size, args.repeats)
         terms = folded_terms()
         frame = read_text_columns(path)
@@ -326,10 +345,12 @@ def main(argv: list[str] | None = None) -> None:
         f"; (b) and (c): median of {slow_repeats}" if slow_repeats != args.repeats else "")
     out.print(f"Corpus: {path.name if args.limit else CORPUS.resolve()}, {records:,} records"
               f"{f' (first {args.limit:,})' if args.limit else ''}; {len(terms)} folded terms; MB = 10^6 UTF-8 bytes")
-    out.print(results_table([product, validation, polars, polars_read, jieba_first, substring], repeats_note))
+    out.print(results_table([product, parallel, validation, polars, polars_read, jieba_first, substring], repeats_note))
     out.print(f"Peak RSS after the product runs: {product_peak:,.0f} MB (goal < 2,000 MB); "
               f"whole process at the end: {peak_rss_mb():,.0f} MB")
     print_ratios(product, polars, polars_read, jieba_first, substring)
+    print_ratios(parallel, polars, polars_read, jieba_first, substring)
+    print_budgets(product, validation, polars, jieba_first, os.cpu_count() or 1)
 
 
 if __name__ == "__main__":

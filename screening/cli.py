@@ -40,12 +40,15 @@ def main() -> None:
 @click.option("--no-extended", is_flag=True,
               help="Switch the extended risk tier (关注) off: no extended hits, attention always false "
                    "(default: REGSCREEN_EXTENDED_TIER, on).")
-def check(extract: Path, output: str, flagged_only: bool, no_extended: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that screen chunks side by side (output stays in input order); "
+                   "2 on a 2-core machine for a large extract.")
+def check(extract: Path, output: str, flagged_only: bool, no_extended: bool, workers: int) -> None:
     """Screen every firm of EXTRACT (CSV, .xlsx, .parquet, .jsonl) without touching any database.
 
     Each record gets ``flagged`` (the plans' lists, 重点监管) and, apart, ``attention`` (the extended
     tier, 关注), with every hit, its tier and the parsed name (region, trade name, industry, form)."""
-    from screening.pipeline import screen_frames
+    from screening.parallel import screen_frames_on
     from screening.report import print_table, progress_frames
     from screening.results import firm_result
 
@@ -53,7 +56,7 @@ def check(extract: Path, output: str, flagged_only: bool, no_extended: bool) -> 
     if no_extended:
         screener = screener.without_extended()
     try:
-        frames = progress_frames(screen_frames(screener, extract, get_settings().chunk_rows), extract)
+        frames = progress_frames(screen_frames_on(screener, extract, get_settings().chunk_rows, workers), extract)
         if output == "table":
             print_table((firm_result(row) for frame in frames for row in frame.iter_rows(named=True)), flagged_only)
             return

@@ -15,7 +15,7 @@ from screening.hits import FirmResult
 from screening.regions import Region, regions_from_addresses
 from screening.results import RESULT, firm_result, screened_frame
 from screening.screener import Screener
-from screening.validation import with_rejections
+from screening.validation import FirstRecords, with_rejections
 
 TEXT_COLUMNS = ("name", "scope")
 
@@ -74,10 +74,12 @@ def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True)
 
 
 def screen_frames(screener: Screener, path: Path, chunk_rows: int = 50_000) -> Iterator[pl.DataFrame]:
-    """Result frames for the extract at ``path``, chunk by chunk, in input order."""
+    """Result frames for the extract at ``path``, chunk by chunk, in input order (a later record of a
+    credit code already seen is rejected as a duplicate, as ``scan`` does)."""
+    first_records = FirstRecords()
     for chunk in read_extract(path, chunk_rows):
         has_code = chunk.get_column("credit_code").null_count() < chunk.height
-        yield screen_frame(screener, chunk, has_code)
+        yield first_records.mark(screen_frame(screener, chunk, has_code))
 
 
 def screen_extract(screener: Screener, path: Path, chunk_rows: int = 50_000) -> Iterator[FirmResult]:

@@ -196,3 +196,59 @@ def test_only_mapped_columns_and_bookkeeping_keys(tmp_path):
     path = write_csv(tmp_path / "extract.csv", [["序号", "企业名称", "备注"], ["1", "甲公司", "无"]])
     (row,) = rows_of(path)
     assert row == {"record": 1, "name": "甲公司", "raw": "1,甲公司,无", "problem": None}
+
+
+C1, C2, C3, C4 = "91110108MA0000000A", "91330502147047786X", "9133030014506614XK", "91330200254086529U"
+RUNS_ON = "unbalanced quote at line"
+
+
+@pytest.mark.parametrize(
+    ("header", "lines", "expected"),
+    [
+        # a quote opened and never closed: the csv module reads the rest of the file as one field
+        ("名称,信用代码,住所", [f"甲公司,{C1},\"北京", f"乙公司,{C2},上海", f"丙公司,{C3},杭州"],
+         [("甲公司", f"{RUNS_ON} 2"), ("乙公司", None), ("丙公司", None)]),
+        # opened and closed two lines down: the widths add up, so without the check it loads silently
+        ("名称,信用代码,住所", [f"甲公司,{C1},\"北京", f"乙公司,{C2},上海", f"丙公司,{C3},杭州\"", f"丁公司,{C4},宁波"],
+         [("甲公司", f"{RUNS_ON} 2"), ("乙公司", None), ("丙公司", f"{RUNS_ON} 4"), ("丁公司", None)]),
+        # no credit code column: a later line of the header's width is enough
+        ("名称,经营范围,住所", ["甲公司,\"投资,北京", "乙公司,咨询,上海", "丙公司,贸易,杭州"],
+         [("甲公司", f"{RUNS_ON} 2"), ("乙公司", None), ("丙公司", None)]),
+        # must not split: a real line break inside a quoted field
+        ("名称,信用代码,住所", [f"甲公司,{C1},\"北京市\n海淀区\"", f"乙公司,{C2},上海"], [("甲公司", None), ("乙公司", None)]),
+        # must not split: the later line has the header's width but no credit code where one belongs
+        ("名称,信用代码,经营范围", [f"甲公司,{C1},\"投资管理\n批发,零售,咨询\"", f"乙公司,{C2},咨询"],
+         [("甲公司", None), ("乙公司", None)]),
+    ],
+    ids=["never-closed", "closed-later", "no-code-column", "real-line-break", "line-break-with-commas"],
+)
+def test_stray_quote_that_runs_on_is_read_line_by_line(tmp_path, header, lines, expected):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(("\n".join([header, *lines]) + "\n").encode("utf-8"))
+    got = rows_of(path)
+    assert [(row["name"], row["problem"] and row["problem"][:len(RUNS_ON) + 2]) for row in got] == expected
+    assert [row["record"] for row in got] == list(range(1, len(expected) + 1))
+    physical = "\n".join(lines).split("\n")
+    if len(got) == len(physical):  # read line by line: every line is one record's raw text
+        assert [row["raw"] for row in got] == physical
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('甲公司,"投资"管理",北京', "badly quoted field at line 2"),
+        ('甲公司,"投资"  ,北京', "badly quoted field at line 2"),
+        # must not trigger: doubled quotes, a quote inside an unquoted field, quoted fields
+        ('甲公司,"投资""管理""",北京', None),
+        ('甲公司,投资"管理,北京', None),
+        ('"甲公司","投资,管理","北京"', None),
+    ],
+    ids=["lone-quote-in-quoted-field", "text-after-closing-quote", "doubled", "quote-in-bare-field", "all-quoted"],
+)
+def test_lone_quote_in_a_quoted_field_is_a_problem(tmp_path, line, problem):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(f"名称,经营范围,住所\n{line}\n乙公司,咨询,上海\n".encode())
+    got = rows_of(path)
+    assert len(got) == 2 and got[1]["problem"] is None
+    assert (got[0]["problem"] or "")[:len(problem or "")] == (problem or "")
+    assert (got[0]["problem"] is None) is (problem is None)

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import write_csv
 from screening.extract.headers import CANONICAL, ExtractError
-from screening.extract.readers import SCHEMA, read_extract
+from screening.extract.readers import SCHEMA, header_block, read_extract
 
 HEADER = ["企业名称", "统一社会信用代码", "经营范围", "住所"]
 ROWS = [
@@ -193,3 +193,53 @@ def test_real_malformed_zhejiang_excerpt(registry_dir):
     ok = frame.filter(pl.col("problem").is_null())
     assert frame.height == ok.height + problems.height
     assert ok["name"].null_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("rows", "labels", "skip"),
+    [
+        ([("企业名称", "经营范围"), ("甲公司", "投资")], ["企业名称", "经营范围"], 1),
+        # a title row above the header
+        ([("2016年登记信息", None), ("企业名称", "经营范围"), ("甲公司", "投资")], ["企业名称", "经营范围"], 2),
+        # a header over two rows: merged cells keep their text in the first row, the group title is passed over
+        ([("企业名称", "登记信息", None), (None, "统一社会信用代码", "经营范围"), ("甲公司", "9111", "投资")],
+         ["企业名称", "统一社会信用代码", "经营范围"], 2),
+        # columns the product does not use keep their own text
+        ([("序号", "企业名称", "备注", "登记机关"), ("1", "甲公司", "无", "工商局")], ["序号", "企业名称", "备注", "登记机关"], 1),
+        # must not take a data row holding one column name (经营异常 is a value of the abnormal column) for header
+        ([("企业名称", "经营异常", "住所"), ("甲公司", "经营异常", "北京市")], ["企业名称", "经营异常", "住所"], 1),
+        # no header within the first rows: the first row stands, and resolve_headers names what is missing
+        ([("甲", "乙"), ("丙", "丁")], ["甲", "乙"], 1),
+        ([], [], 0),
+    ],
+    ids=["plain", "title-row", "two-row-merged", "unknown-columns", "value-like-a-header", "no-header", "empty-sheet"],
+)
+def test_excel_header_block(rows, labels, skip):
+    assert header_block(rows) == (labels, skip)
+
+
+def test_excel_with_title_and_merged_header_reads_every_data_row(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "merged.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.merge_range(0, 0, 0, 2, "浙江省企业登记信息")
+    sheet.merge_range(1, 0, 2, 0, "企业名称")
+    sheet.merge_range(1, 1, 1, 2, "登记信息")
+    sheet.write_row(2, 1, ["统一社会信用代码", "经营范围"])
+    for i, row in enumerate(ROWS):
+        sheet.write_row(3 + i, 0, row[:3])
+    book.close()
+    frame = read_all(path)
+    assert frame["record"].to_list() == [1, 2, 3]
+    assert frame.select("name", "credit_code", "scope").rows() == [tuple(row[:3]) for row in ROWS]
+
+
+def test_truncated_parquet_says_so(tmp_path):
+    path = tmp_path / "truncated.parquet"
+    pl.DataFrame(TABULAR).write_parquet(path)
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(ExtractError, match="not a readable Parquet file, truncated or damaged") as raised:
+        read_all(path)
+    assert str(path) in str(raised.value)

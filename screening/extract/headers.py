@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from screening.extract.damaged_text import misreading
+
 ALIASES: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码", "credit_code", "uscc"),
     "name": ("企业名称", "名称", "企业（机构）名称", "name", "company_name"),
@@ -46,5 +48,15 @@ def resolve_headers(headers: list[str], path: Path) -> dict[int, str]:
             raise ExtractError(
                 f"{path}: no column for {required!r}; accepted headers: {', '.join(ALIASES[required])}."
                 f" Found: {', '.join(h for h in headers if h) or '(none)'}. Rename the column or add it."
+                + garbled_hint(headers)
             )
     return columns
+
+
+def garbled_hint(headers: list[str]) -> str:
+    """A sentence for a header row that is mojibake (the whole file was misread), else ''."""
+    found = misreading(",".join(h for h in headers if h))
+    if not found:
+        return ""
+    return (f" The header is garbled: '{found.shown}' reads as '{found.meant}' ({found.mistake});"
+            " re-export the file in UTF-8.")

@@ -4,6 +4,9 @@ Every chunk is a polars DataFrame with ``record`` (1-based data record, header n
 every canonical column (null when the file lacks it), ``raw`` (the source text of the record)
 and ``problem`` (why the record could not be read, else null). A bad record is kept with its
 problem and raw text, never dropped; the rest of the file is read.
+
+An Excel sheet may have a title row and a header over two rows with merged cells above the
+data; its header is found in its first rows (``header_block``).
 """
 
 import csv
@@ -14,8 +17,9 @@ import orjson
 import polars as pl
 
 from screening.extract.csv_records import csv_rows
-from screening.extract.headers import CANONICAL, ExtractError, resolve_headers
+from screening.extract.headers import CANONICAL, ExtractError, canonical_name, resolve_headers
 
+HEADER_SEARCH = 10
 SCHEMA = {"record": pl.Int64, **{c: pl.Utf8 for c in CANONICAL}, "raw": pl.Utf8, "problem": pl.Utf8}
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -93,18 +97,63 @@ def _parquet_batches(path: Path, size: int) -> Iterator[pl.DataFrame]:
         for batch in parquet.iter_batches(batch_size=size):
             yield pl.from_arrow(batch)
     except (pyarrow.lib.ArrowException, OSError) as error:
-        raise ExtractError(f"{path}: not a readable Parquet file ({error}). Re-export it.") from error
+        raise ExtractError(f"{path}: not a readable Parquet file, truncated or damaged ({error})."
+                           " Copy or export it again.") from error
+
+
+def known_share(row: tuple) -> tuple[int, int]:
+    """(known column names, non-empty cells) of a sheet row."""
+    cells = [str(cell).strip() for cell in row if cell is not None and str(cell).strip()]
+    return sum(1 for cell in cells if canonical_name(cell)), len(cells)
+
+
+def is_header_row(row: tuple, continuing: bool) -> bool:
+    """The first header row holds a known column name; a row continuing the header holds at least
+    half known names (a data row may hold one, e.g. 经营异常 in the abnormal column)."""
+    known, cells = known_share(row)
+    return known >= 1 and (not continuing or 2 * known >= cells)
+
+
+def column_label(cells: list) -> str | None:
+    """A column's header from its cells in the header rows: the lowest known name, else the lowest text
+    (a merged cell's text is in its first row, the rows below it are empty)."""
+    texts = [str(cell).strip() for cell in cells if cell is not None and str(cell).strip()]
+    known = [text for text in texts if canonical_name(text)]
+    return (known or texts or [None])[-1]
+
+
+def header_block(rows: list[tuple]) -> tuple[list[str | None], int]:
+    """(column labels, rows above the data) of a sheet read without a header: the consecutive header
+    rows first found among its first ``HEADER_SEARCH`` rows (titles above them skipped), else row 1."""
+    first = next((i for i, row in enumerate(rows[:HEADER_SEARCH]) if is_header_row(row, False)), None)
+    if first is None:
+        return [None if cell is None else str(cell) for cell in rows[0]] if rows else [], min(len(rows), 1)
+    last = first
+    while last + 1 < min(len(rows), HEADER_SEARCH) and is_header_row(rows[last + 1], True):
+        last += 1
+    return [column_label([row[i] for row in rows[first:last + 1]]) for i in range(len(rows[0]))], last + 1
+
+
+def unique_labels(labels: list[str | None]) -> list[str]:
+    """Column names for a frame: the label, or a placeholder for an empty or repeated one."""
+    seen: set[str] = set()
+    names = []
+    for index, label in enumerate(labels):
+        names.append(label if label and label not in seen else f"__UNNAMED__{index}")
+        seen.add(names[-1])
+    return names
 
 
 def _excel_batches(path: Path) -> Iterator[pl.DataFrame]:
-    """The first sheet of an .xlsx file, every cell as text."""
+    """The first sheet of an .xlsx file, every cell as text, from the row after its header block."""
     import fastexcel
 
     try:
-        sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes="string")
-        yield sheet.to_polars()
+        sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string").to_polars()
     except Exception as error:  # fastexcel raises its own error classes
         raise ExtractError(f"{path}: not a readable Excel workbook ({error}). Save it as .xlsx again.") from error
+    labels, skip = header_block(sheet.head(HEADER_SEARCH).rows())
+    yield sheet.slice(skip).rename(dict(zip(sheet.columns, unique_labels(labels))))
 
 
 def read_extract(path: Path, chunk_rows: int = 50_000) -> Iterator[pl.DataFrame]:

@@ -2,10 +2,12 @@
 
 Each batch is ``{"entries": [...]}``, every entry with its ``idempotency_key``, and the request has
 an ``Idempotency-Key`` header (sha256 of the batch's keys), so the receiver can drop what it already
-has. A 2xx marks the batch delivered; anything else (an error status, a timeout, a connection
-dropped mid-answer) leaves it pending with attempts + 1, the error and a next attempt after an
-exponential backoff (capped); the push then stops until that time. Every attempt is recorded in
-``push_attempts``. The store is read and written in short transactions, one per batch.
+has; a retry sends the same entries under the same keys. Personal ID numbers in the entries' text
+are masked in the payload (:func:`screening.handoff.safe_cells.mask_ids`), as in every hand-off.
+A 2xx marks the batch delivered; anything else (an error status, a timeout, a connection dropped
+mid-answer, a receiver that is down) leaves it pending with attempts + 1, the error and a next
+attempt after an exponential backoff (capped); the push then stops until that time. Every attempt
+is recorded in ``push_attempts``. The store is read and written in short transactions, one per batch.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +21,9 @@ import httpx
 import orjson
 
 from screening.handoff import outbox
+from screening.handoff.safe_cells import mask_ids
+from screening.store.lock import RunInProgress, run_lock
+from screening.store.publish import publish_after_write
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +47,16 @@ def batch_key(keys: list[str]) -> str:
     return hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()
 
 
+def payload_entry(entry: dict) -> dict:
+    """An entry as sent: its text with personal ID numbers masked (the key and other values as they are)."""
+    return {name: mask_ids(value) if isinstance(value, str) and name != "idempotency_key" else value
+            for name, value in entry.items()}
+
+
 def post_batch(client: httpx.Client, endpoint: str, entries: list[dict]) -> tuple[int | None, str | None]:
     """POST one batch: (status code or None, error or None when delivered)."""
     keys = [e["idempotency_key"] for e in entries]
-    body = orjson.dumps({"entries": entries})
+    body = orjson.dumps({"entries": [payload_entry(e) for e in entries]})
     headers = {"Content-Type": "application/json", "Idempotency-Key": batch_key(keys)}
     try:
         answer = client.post(endpoint, content=body, headers=headers)
@@ -83,4 +94,16 @@ def push(db: Path, endpoint: str, batch: int = 100, clock: Callable[[], datetime
                 break
             report.delivered += len(entries)
     report.pending = outbox.counts(db)[1]
+    if report.batches:
+        publish_delivery_state(db)
     return report
+
+
+def publish_delivery_state(db: Path) -> None:
+    """Publish the store's read-only snapshot so analysts see what was delivered (skipped while a run
+    holds the store: the run publishes at its end)."""
+    try:
+        with run_lock(db):
+            publish_after_write(db)
+    except RunInProgress:
+        return

@@ -26,7 +26,7 @@ files left by a killed publish are removed by the next publish (under the same l
 
 Who publishes: a run at the end of its commit (a repeat too) and at its start when the snapshot is
 missing or stale, and a decision after its commit (:func:`publish_after_write`: a failure is logged,
-the write stands), and an export after recording its hand-offs; a push does not publish. A snapshot
+the write stands), an export after recording its hand-offs, and a push after its batches. A snapshot
 is stale when the store's size or modification time differs from the one it was copied at (the copy
 carries the store's mtime). A reader that finds it missing or stale (a store from before snapshots, a write that
 did not publish, a publish that failed) publishes it itself when the run lock is free; while a run
