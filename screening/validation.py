@@ -61,17 +61,22 @@ class FirstRecords:
     """The first loadable record of each credit code seen so far in one extract, read chunk by chunk."""
 
     def __init__(self) -> None:
-        self.seen = pl.DataFrame(schema={"credit_code": pl.Utf8, "first_record": pl.Int64})
+        self.first: dict[str, int] = {}
+
+    def first_of(self, codes: list, records: list, usable: list) -> list[int | None]:
+        """Per row: the record that first used its code (this one when it is the first), or None."""
+        first, out = self.first, []
+        for code, record, ok in zip(codes, records, usable):
+            out.append(first.setdefault(code, record) if ok else None)
+        return out
 
     def mark(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` (with record, credit_code, rejected) with later records of a code already seen
         rejected as duplicates; only records not rejected otherwise count as a first."""
-        usable = pl.col("rejected").is_null() & pl.col("credit_code").is_not_null()
-        firsts = frame.filter(usable).group_by("credit_code", maintain_order=True).agg(
-            pl.col("record").min().alias("first_record"))
-        self.seen = pl.concat([self.seen, firsts]).unique("credit_code", keep="first", maintain_order=True)
-        marked = frame.join(self.seen, on="credit_code", how="left", maintain_order="left")
-        later = usable & (pl.col("record") != pl.col("first_record"))
+        usable = frame.select(pl.col("rejected").is_null() & pl.col("credit_code").is_not_null()).to_series()
+        firsts = self.first_of(frame["credit_code"].to_list(), frame["record"].to_list(), usable.to_list())
+        marked = frame.with_columns(pl.Series("first_record", firsts, dtype=pl.Int64))
+        later = pl.col("first_record").is_not_null() & (pl.col("record") != pl.col("first_record"))
         duplicate = pl.format(DUPLICATE, pl.col("first_record"))
         return marked.with_columns(pl.when(later).then(duplicate).otherwise(pl.col("rejected")).alias("rejected")
                                    ).drop("first_record")
