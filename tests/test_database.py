@@ -1,5 +1,6 @@
 """The SQL files and connections of the store (screening.store.database) and `regscreen sql`."""
 
+import contextlib
 from datetime import date
 import csv
 import gc
@@ -13,7 +14,8 @@ from stdnum.cn import uscc
 
 from conftest import write_csv
 from screening.settings import REPO_ROOT, get_settings
-from screening.store.database import HEADER, apply_schema, open_reader, open_writer, read_sql_file, view_files
+from screening.store.database import (HEADER, apply_schema, open_reader, open_writer, read_sql_file, view_files,
+                                       write_transaction)
 from screening.store.publish import fingerprint, snapshot_path
 from screening.store.scan import scan
 
@@ -229,3 +231,18 @@ def test_sql_on_a_missing_store_exits_2(run, tmp_path):
     assert result.exit_code == 2
     assert "regscreen scan" in result.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+@pytest.mark.parametrize(("fail", "rows"), [(False, [(1,)]), (True, [])], ids=["committed", "rolled-back"])
+def test_write_transaction_commits_or_leaves_the_store_as_it_was(tmp_path, fail, rows):
+    db = tmp_path / "store.duckdb"
+    with write_transaction(db) as con:
+        con.execute("create table t (x integer)")
+    with pytest.raises(RuntimeError) if fail else contextlib.nullcontext():
+        with write_transaction(db) as con:
+            con.execute("insert into t values (1)")
+            if fail:
+                raise RuntimeError("killed half-way")
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select x from t").fetchall() == rows
+    con.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from screening.store.database import open_writer
+from screening.store.database import write_transaction
 from screening.store.lock import run_lock
 from screening.store.writes import insert_frame
 
@@ -73,17 +73,8 @@ def transaction(db: Path):
     """A short write transaction on the store, under its run lock (no scan at the same time)."""
     if not db.exists():
         raise FileNotFoundError(f"{db}: no store here yet; run `regscreen scan EXTRACT --db {db}` first")
-    with run_lock(db):
-        con = open_writer(db)
-        try:
-            con.execute("begin transaction")
-            yield con
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        finally:
-            con.close()
+    with run_lock(db), write_transaction(db) as con:
+        yield con
 
 
 def due(db: Path, now: datetime, limit: int) -> list[dict]:

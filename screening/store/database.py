@@ -6,6 +6,8 @@ attach another database or copy data out to files. Analysts' connections open th
 published snapshot (:mod:`screening.store.publish`), never the store a run may be writing.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import re
@@ -61,6 +63,23 @@ def open_writer(path: Path) -> duckdb.DuckDBPyConnection:
     publish the snapshot after the transaction (:func:`screening.store.publish.publish_after_write`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(path))
+
+
+@contextmanager
+def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on the store's writing connection: committed when the block ends, rolled back
+    on any error (so a failure leaves the store as it was), the connection closed either way. The
+    caller holds the run lock."""
+    con = open_writer(db)
+    try:
+        con.execute("begin transaction")
+        yield con
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:

@@ -7,7 +7,7 @@ firm across runs and the firm returns to the review queue only when its registra
 from datetime import datetime
 from pathlib import Path
 
-from screening.store.database import apply_schema, open_writer
+from screening.store.database import apply_schema, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
@@ -28,17 +28,9 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
     if not db.exists():
         raise DecisionError(f"{db}: no store here; pass --db with the store the firm is in")
     with run_lock(db):
-        con = open_writer(db)
-        try:
-            con.execute("begin transaction")
+        with write_transaction(db) as con:
             apply_schema(con)
             row = record(con, credit_code.strip().upper(), decision, reason.strip(), decided_by.strip())
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        finally:
-            con.close()
         publish_after_write(db)  # analysts' read-only snapshot shows the decision
     return row
 

@@ -16,7 +16,7 @@ from screening.extract.readers import SCHEMA
 from screening.pipeline import screen_frame
 from screening.screener import Screener
 from screening.store import delta, watchlist, writes
-from screening.store.database import apply_schema, open_writer
+from screening.store.database import apply_schema, open_writer, write_transaction
 from screening.store.lock import RunInProgress, run_lock
 from screening.store.publish import ensure_current, publish_after_write
 from screening.store.staging import Staged, stage_extract
@@ -192,9 +192,7 @@ def summarise_screened(results: list[pl.DataFrame], priority: dict[str, int]) ->
 def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) -> RunReport:
     """Write the run in one transaction; refuse if another run committed since the plan was made.
     Then publish the store's read-only snapshot (call with the run lock held)."""
-    con = open_writer(plan.db)
-    try:
-        con.execute("begin transaction")
+    with write_transaction(plan.db) as con:
         apply_schema(con)
         runs = previous_runs(con)
         if (runs[-1]["run_id"] if runs else 0) + 1 != plan.run_id:
@@ -205,12 +203,6 @@ def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) 
             write_run(con, plan.classified, plan.staged, screened, plan.gone, plan.run_id, plan.as_of, priority)
             row = run_row(plan, screened.height)
             writes.insert_run(con, row)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
     publish_after_write(plan.db)  # analysts' read-only snapshot: this run, complete
     return RunReport(row)
 
