@@ -9,9 +9,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from screening.accuracy import evaluate
-from screening.pipeline import screen_extract
-from screening.screener import Screener
+from screening.rules.accuracy import evaluate
+from screening.rules.pipeline import screen_extract
+from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "labelled"
@@ -41,7 +41,7 @@ def p2p_share(screener: Screener, registry: Path) -> tuple[int, int, list[str]]:
 
 def main() -> None:
     console = Console()
-    screener = Screener.from_settings()
+    screener = product_screener(get_settings())
     registry = get_settings().registry_dir
     console.print(accuracy_table(screener, registry))
     flagged, total, misses = p2p_share(screener, registry)

@@ -4,11 +4,11 @@ Measured on ../shared/data/registry/erd_1978_2004_all.parquet (1,105,927 firms),
 the same run, each reported as the MEDIAN of --repeats runs, in records/s and MB/s, where MB is
 10^6 UTF-8 bytes of the name + scope text screened (企业名称 + 经营范围, no separator):
 
-  product   the real engine end to end except printing: a fresh ``Screener.from_settings()``
+  product   the real engine end to end except printing: a fresh ``product_screener(get_settings())``
             plus consuming every result frame of ``screen_frames_on(screener, path, chunk_rows, 1)``
             (read, validate, region, prefilter, full screening of candidates); also the peak
             RSS of the process after the product runs (goal < 2 GB); then the same on one
-            worker process per core (``screening.parallel``, ``regscreen check --workers N``)
+            worker process per core (``screening.rules.parallel``, ``regscreen check --workers N``)
   (a)       polars ceiling: ``name.str.contains_any(TERMS) | scope.str.contains_any(TERMS)`` over
             the in-memory columns; "(a) + read" also times reading the two Parquet columns
   (b)       jieba first: ``jieba.lcut(name + "\\n" + scope, HMM=False)`` with every term added by
@@ -46,9 +46,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from screening.credit_codes import credit_code_problem
-from screening.parallel import screen_frames_on
-from screening.screener import Screener
+from screening.rules.identifiers import credit_code_problem
+from screening.rules.parallel import screen_frames_on
+from screening.rules.screener import Screener, product_screener
+from screening.settings import get_settings
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / ".." / "shared" / "data" / "registry" / "erd_1978_2004_all.parquet"
@@ -122,7 +123,7 @@ def joined_texts(frame: pl.DataFrame) -> list[str]:
 
 def folded_terms() -> list[str]:
     """The folded terms of all lists, as the engine's matcher holds them."""
-    return sorted(Screener.from_settings().matcher.entries)
+    return sorted(product_screener(get_settings()).matcher.entries)
 
 
 # ---------------------------------------------------------------- progress
@@ -158,7 +159,7 @@ def repeat(label: str, repeats: int, run: Callable[[], int], measurement: Measur
 def run_product(path: Path, chunk_rows: int, records: int, setup_seconds: list[float], workers: int = 1) -> int:
     """One end-to-end run of the engine on ``workers`` processes; returns the number of flagged firms."""
     started = time.perf_counter()
-    screener = Screener.from_settings()
+    screener = product_screener(get_settings())
     setup_seconds.append(time.perf_counter() - started)
     flagged = 0
     with progress_bar() as progress:
@@ -188,7 +189,7 @@ def bench_product(path: Path, chunk_rows: int, records: int, size: int, repeats:
     setup: list[float] = []
     measurement = Measurement("product" if workers == 1 else f"product, {workers} workers", records, size)
     repeat(measurement.design, repeats, lambda: run_product(path, chunk_rows, records, setup, workers), measurement)
-    measurement.note = (f"chunk_rows={chunk_rows}; includes Screener.from_settings() "
+    measurement.note = (f"chunk_rows={chunk_rows}; includes product_screener(get_settings()) "
                         f"(median {statistics.median(setup):.2f} s); matched = flagged firms")
     return measurement
 

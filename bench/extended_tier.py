@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 import sys
 
-from screening.hits import FirmResult
-from screening.pipeline import screen_extract
-from screening.screener import Screener
+from screening.rules.hits import FirmResult
+from screening.rules.pipeline import screen_extract
+from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 
 P2P = "p2p_platform_operators_2017.csv"
@@ -76,7 +76,7 @@ def describe(result: FirmResult) -> str:
 
 
 def main(argv: list[str]) -> None:
-    screener = Screener.from_settings()
+    screener = product_screener(get_settings())
     if screener.extended is None:
         sys.exit("the extended tier is switched off (REGSCREEN_EXTENDED_TIER); switch it on to measure it")
     registry = get_settings().registry_dir

@@ -9,6 +9,7 @@ writes to DuckDB, holding the store's run lock from plan to commit.
 """
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,12 +20,18 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from screening.handoff import export, push
-from screening.screener import default_screener
+from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 from screening.store import drop, scan, summary
 from screening.store.lock import run_lock
 
 REGISTRY_TIME = ZoneInfo("Asia/Shanghai")
+
+
+@lru_cache(maxsize=1)
+def process_screener() -> Screener:
+    """One screener per process (the flow's, and each Dask worker's) over the configured lists."""
+    return product_screener(get_settings())
 
 
 @task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
@@ -36,19 +43,19 @@ def find_extracts(drop_dir: Path, db: Path) -> list[Path]:
 @task(cache_policy=NO_CACHE)
 def plan_extract(extract: Path, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
     """Read, validate and compare the extract with the store."""
-    return scan.plan_run(extract, db, default_screener().versions, as_of, full, chunk_rows)
+    return scan.plan_run(extract, db, process_screener().versions, as_of, full, chunk_rows)
 
 
 @task(cache_policy=NO_CACHE)
 def screen_chunk(chunk: pl.DataFrame) -> pa.Table:
     """Screen one chunk of firms (runs on a worker); the result travels as Arrow."""
-    return scan.screen_store_chunk(default_screener(), chunk).to_arrow()
+    return scan.screen_store_chunk(process_screener(), chunk).to_arrow()
 
 
 @task(cache_policy=NO_CACHE)
 def commit(plan: scan.RunPlan, results: list[pa.Table]) -> dict:
     """Write the run in one transaction; returns its ``runs`` row."""
-    priority = scan.category_priority()
+    priority = process_screener().category_priority
     screened = scan.summarise_screened([pl.from_arrow(r) for r in results], priority)
     return scan.commit_run(plan, screened, priority).run
 
@@ -78,13 +85,15 @@ def push_outbox(db: Path, endpoint: str) -> dict:
 
 @flow(name="nightly-registry-scan", log_prints=True)
 def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = None, as_of: date | None = None,
-                          full: bool = False, chunk_rows: int = 50_000, export_dir: Path | None = Path("data/handoff"),
+                          full: bool = False, chunk_rows: int | None = None, export_dir: Path | None = Path("data/handoff"),
                           regulators: list[str] | None = None, push_endpoint: str | None = None) -> list[dict]:
     """Process every unprocessed extract in ``drop_dir`` into the store ``db``, then hand off:
     files per regulator into ``export_dir`` (None: no files) and the outbox to ``push_endpoint``
     (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox). ``regulators``
     limits the files to those lead regulators (default: all five)."""
-    db = Path(db or get_settings().db_path)
+    settings = get_settings()
+    db = Path(db or settings.db_path)
+    chunk_rows = chunk_rows or settings.chunk_rows
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
     runs = []
     with run_lock(db):
@@ -99,7 +108,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
     if runs and export_dir is not None:
         for record in hand_off_files(db, Path(export_dir), regulators):
             print(f"hand-off to {record['regulator']}: {record['row_count']} firms")
-    endpoint = push_endpoint or get_settings().push_endpoint
+    endpoint = push_endpoint or settings.push_endpoint
     if runs and endpoint:
         print(f"push: {push_outbox(db, endpoint)}")
     elif runs:

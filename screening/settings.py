@@ -30,10 +30,6 @@ class Settings(BaseSettings):
         REPO_ROOT / "data" / "registry.duckdb",
         description="The embedded DuckDB file that holds the store.",
     )
-    sql_dir: Path = Field(
-        REPO_ROOT / "sql",
-        description="Folder of the store's schema (schema.sql) and analysts' views (views/*.sql).",
-    )
     extended_tier: bool = Field(
         True,
         description="Screen names against the extended risk tier (关注, keywords/extended.toml) as well as the plans' "
@@ -41,7 +37,7 @@ class Settings(BaseSettings):
                     "REGSCREEN_EXTENDED_TIER=false switches it off (no extended hits at all).",
     )
     chunk_rows: int = Field(
-        50_000,
+        50_000, gt=0,
         description="Rows per chunk when streaming an extract; bounds peak memory.",
     )
     push_endpoint: str | None = Field(

@@ -38,6 +38,7 @@ create table if not exists screenings (
     run_id bigint not null, credit_code varchar not null, version integer not null,
     flagged boolean not null, exempt_reason varchar, exempt_evidence varchar,
     counting_hits integer not null, lead_regulator varchar, lead_category varchar, hold boolean not null,
+    use varchar,                        -- claim | mention (flagged firms), else null
     primary key (credit_code, version, run_id)
 );
 
@@ -45,7 +46,10 @@ create table if not exists hits (
     run_id bigint not null, credit_code varchar not null, version integer not null,
     term varchar, field varchar, span_start integer, span_end integer, counts boolean, why varchar,
     list varchar, list_version varchar, source varchar, category varchar, regulator varchar,
-    regulators varchar[], action varchar, tier varchar, matched varchar
+    regulators varchar[], action varchar, tier varchar, matched varchar,
+    use varchar,                        -- counting hits of the plans' lists: claim | mention
+    use_reason varchar,                 -- the cue that decided the use (Chinese)
+    obfuscated varchar                  -- how the term was hidden (invisible or look-alike characters), else null
 );
 
 create table if not exists watchlist (
@@ -53,6 +57,7 @@ create table if not exists watchlist (
     status varchar not null,            -- new | continuing | changed | cleared | exempt | missing
     cleared_after_change boolean not null default false,
     name varchar, region varchar, lead_regulator varchar, lead_category varchar,
+    category_rank integer,              -- the lead category's rank in the lists it was screened with (1 first)
     counting_hits integer, abnormal boolean, hold boolean,
     priority integer,                   -- 1 = look first
     priority_reason varchar,
@@ -60,6 +65,13 @@ create table if not exists watchlist (
     first_flagged_run bigint, first_flagged_on date, last_seen_run bigint, last_seen_on date,
     updated_run bigint
 );
+
+-- stores written before these columns existed
+alter table watchlist add column if not exists category_rank integer;
+alter table screenings add column if not exists use varchar;
+alter table hits add column if not exists use varchar;
+alter table hits add column if not exists use_reason varchar;
+alter table hits add column if not exists obfuscated varchar;
 
 create table if not exists decisions (
     decision_id bigint primary key,

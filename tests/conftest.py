@@ -17,8 +17,9 @@ import duckdb
 import pytest
 
 import screening.cli as cli
+import screening.cli.options as cli_options
 
-from screening.screener import Screener
+from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 
 REGISTRY = get_settings().registry_dir
@@ -27,7 +28,7 @@ REGISTRY = get_settings().registry_dir
 @pytest.fixture(scope="session")
 def screener() -> Screener:
     """The product's screener over the shipped lists and registers."""
-    return Screener.from_settings()
+    return product_screener(get_settings())
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +53,7 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", newlin
 @pytest.fixture
 def run(monkeypatch, screener):
     """Invoke the CLI in-process with the session's screener (the real lists, loaded once)."""
-    monkeypatch.setattr(cli, "load_screener", lambda: screener)
+    monkeypatch.setattr(cli_options, "load_screener", lambda: screener)
     runner = CliRunner()
     return lambda *args: runner.invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 

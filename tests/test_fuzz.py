@@ -30,14 +30,14 @@ import orjson
 import polars as pl
 import pytest
 
-from screening.clauses import bracket_spans
+from screening.rules.clauses import bracket_spans
 from screening.extract.csv_records import csv_rows, visible
 from screening.extract.encoding import detect_encoding
-from screening.extract.headers import ExtractError
-from screening.hits import PLANS_TIER
-from screening.normalize import fold, fold_char, fold_text
-from screening.pipeline import candidate_mask
-from screening.regions import Region
+from screening.errors import ExtractError
+from screening.rules.hits import PLANS_TIER
+from screening.rules.folding import fold, fold_char, fold_text
+from screening.rules.pipeline import candidate_mask
+from screening.rules.regions import Region
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

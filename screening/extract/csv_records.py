@@ -20,7 +20,8 @@ from pathlib import Path
 import re
 
 from screening.extract.encoding import ESCAPED, detect_encoding
-from screening.extract.headers import ExtractError, resolve_headers
+from screening.errors import ExtractError
+from screening.extract.headers import resolve_headers
 
 
 def visible(text: str | None) -> str | None:

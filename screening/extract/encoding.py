@@ -17,7 +17,8 @@ from pathlib import Path
 
 import charset_normalizer
 
-from screening.extract.headers import ALIASES, ExtractError
+from screening.errors import ExtractError
+from screening.extract.headers import ALIASES
 
 CANDIDATES = ("utf-8-sig", "gb18030")
 BLOCK = 1 << 20

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from screening.errors import ExtractError
 from screening.extract.damaged_text import misreading
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -24,10 +25,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("name",)
 CANONICAL = tuple(ALIASES)
 _BY_ALIAS = {alias.strip().lower(): canonical for canonical, aliases in ALIASES.items() for alias in aliases}
-
-
-class ExtractError(ValueError):
-    """An extract that cannot be read at all; the message names the file and the fix."""
 
 
 def canonical_name(header: str) -> str | None:

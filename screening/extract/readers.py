@@ -17,9 +17,11 @@ import orjson
 import polars as pl
 
 from screening.extract.csv_records import csv_rows
-from screening.extract.headers import CANONICAL, ExtractError, canonical_name, resolve_headers
+from screening.errors import ExtractError
+from screening.extract.headers import CANONICAL, canonical_name, resolve_headers
 
 HEADER_SEARCH = 10
+CHUNK_ROWS = 50_000  # rows per chunk when none is given: bounds peak memory (REGSCREEN_CHUNK_ROWS overrides it)
 SCHEMA = {"record": pl.Int64, **{c: pl.Utf8 for c in CANONICAL}, "raw": pl.Utf8, "problem": pl.Utf8}
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -156,7 +158,7 @@ def _excel_batches(path: Path) -> Iterator[pl.DataFrame]:
     yield sheet.slice(skip).rename(dict(zip(sheet.columns, unique_labels(labels))))
 
 
-def read_extract(path: Path, chunk_rows: int = 50_000) -> Iterator[pl.DataFrame]:
+def read_extract(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
     """Chunks of the extract at ``path``, by its file type."""
     path = Path(path)
     if not path.is_file():

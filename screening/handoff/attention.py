@@ -6,6 +6,8 @@ They go to their own sheet of the workbook and their own CSV files; they are nev
 outbox carries the plans' watch list only).
 """
 
+from screening.store.database import fetch_dicts
+
 ATTENTION_SHEET = "关注(扩展层,非方案名单)"
 ATTENTION_COLUMNS = [("统一社会信用代码", "credit_code"), ("企业名称", "name"), ("关注状态", "attention_status"),
                      ("牵头部门", "lead_regulator"), ("类别", "lead_category"), ("扩展层字样", "terms"),
@@ -20,7 +22,5 @@ order by lead_category, credit_code"""
 
 def read_attention_rows(con, regulator: str, since: int) -> list[dict]:
     """The regulator's firms of the extended tier screened after run ``since``."""
-    cursor = con.execute(ATTENTION_SQL, [regulator, since])
-    names = [c[0] for c in cursor.description]
-    rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+    rows = fetch_dicts(con, ATTENTION_SQL, [regulator, since])
     return [row | {"attention_status": ATTENTION_LABELS[row["status"]]} for row in rows]

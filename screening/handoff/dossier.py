@@ -8,9 +8,10 @@ is escaped, so firm data can never inject markup. The page has inline CSS and no
 from html import escape
 from pathlib import Path
 
+from screening.errors import NotFound as UnknownFirm
 from screening.handoff.related import latest_decision, related
 from screening.handoff.safe_cells import cell_text, mask_ids
-from screening.store.database import open_reader
+from screening.store.database import fetch_dicts, reading
 
 VERSION_FIELDS = ("version", "first_run", "last_run", "seen_on", "name", "scope", "address", "status", "legal_rep",
                   "shareholders", "registered_on", "capital", "abnormal", "content_hash")
@@ -18,39 +19,28 @@ HIT_FIELDS = ("term", "field", "start", "end", "counts", "why", "list", "source"
 HIGHLIGHTED = ("name", "scope")
 
 
-class UnknownFirm(LookupError):
-    """The store has no registration of this credit code."""
-
-
-def rows(con, sql: str, params: list) -> list[dict]:
-    """A query's rows as dicts."""
-    cursor = con.execute(sql, params)
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 def gather(con, credit_code: str) -> dict:
     """Everything the store knows about one firm."""
     code = credit_code.strip().upper()
-    versions = rows(con, f"select {', '.join('f.' + c for c in VERSION_FIELDS)}, r.as_of as run_date from firms f "
+    versions = fetch_dicts(con, f"select {', '.join('f.' + c for c in VERSION_FIELDS)}, r.as_of as run_date from firms f "
                          "left join runs r on r.run_id = f.first_run where f.credit_code = ? order by f.version", [code])
     if not versions:
         raise UnknownFirm(f"{code}: no such firm in the store (check the credit code, or pass --db)")
     for version in versions:
-        screening = rows(con, "select run_id, flagged, counting_hits, lead_regulator, lead_category, exempt_reason, hold "
+        screening = fetch_dicts(con, "select run_id, flagged, counting_hits, lead_regulator, lead_category, exempt_reason, hold "
                               "from screenings where credit_code = ? and version = ? order by run_id desc limit 1",
                          [code, version["version"]])
         version["screening"] = screening[0] if screening else None
-        version["hits"] = rows(con, "select term, field, span_start as start, span_end as \"end\", counts, why, list, "
+        version["hits"] = fetch_dicts(con, "select term, field, span_start as start, span_end as \"end\", counts, why, list, "
                                     "source, category, regulator, tier from hits where credit_code = ? and version = ? "
                                     "and run_id = ? order by field, span_start",
                                [code, version["version"], screening[0]["run_id"]]) if screening else []
-    watch = rows(con, "select * from watchlist where credit_code = ?", [code])
+    watch = fetch_dicts(con, "select * from watchlist where credit_code = ?", [code])
     return {
         "credit_code": code, "versions": versions, "watch": watch[0] if watch else None,
-        "audit": rows(con, "select run_id, changed_at, old_status, new_status, reason from audit "
+        "audit": fetch_dicts(con, "select run_id, changed_at, old_status, new_status, reason from audit "
                            "where credit_code = ? order by changed_at, run_id", [code]),
-        "decisions": rows(con, "select decision_id, decision, reason, decided_by, decided_at, content_hash "
+        "decisions": fetch_dicts(con, "select decision_id, decision, reason, decided_by, decided_at, content_hash "
                                "from decisions where credit_code = ? order by decided_at, decision_id", [code]),
         "latest_decision": latest_decision(con, code), "related": related(con, code),
     }
@@ -58,11 +48,8 @@ def gather(con, credit_code: str) -> dict:
 
 def load(db: Path, credit_code: str) -> dict:
     """The dossier of ``credit_code`` from the store file (read-only)."""
-    con = open_reader(db)
-    try:
+    with reading(db) as con:
         return gather(con, credit_code)
-    finally:
-        con.close()
 
 
 def segments(text: str | None, hits: list[dict]) -> list[tuple[str, dict | None]]:

@@ -11,7 +11,6 @@ By default a regulator gets only the watch-list rows new or changed since its la
 
 import csv
 from datetime import datetime
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -19,7 +18,9 @@ import xlsxwriter
 
 from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET, read_attention_rows
 from screening.handoff.safe_cells import REGULATOR_SLUGS, file_stem, safe_offset, safe_text, sheet_name
-from screening.store.database import apply_schema, open_writer
+from screening.errors import StoreError, StoreMissing
+from screening.extract.files import file_sha256
+from screening.store.database import apply_schema, fetch_dicts, open_writer
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
@@ -44,16 +45,9 @@ where h.counts and h.tier = '重点监管' and w.lead_regulator = ? and coalesce
 order by h.credit_code, h.span_start"""  # the plans' tier only: the extended tier (关注) is not the list of record
 
 
-def sha256(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_rows(con, regulator: str, since: int) -> list[dict]:
     """Watch-list rows of a regulator updated after run ``since``, with counting-hit spans and terms."""
-    cursor = con.execute(ROWS_SQL, [regulator, since])
-    names = [c[0] for c in cursor.description]
-    rows = [dict(zip(names, r)) | {"spans": {"name": [], "scope": []}, "terms": []} for r in cursor.fetchall()]
+    rows = [r | {"spans": {"name": [], "scope": []}, "terms": []} for r in fetch_dicts(con, ROWS_SQL, [regulator, since])]
     by_code = {row["credit_code"]: row for row in rows}
     for code, field, start, end, term in con.execute(HITS_SQL, [regulator, since]).fetchall():
         row = by_code[code]
@@ -166,7 +160,7 @@ def write_attention_csvs(out_dir: Path, stem: str, attention: list[dict]) -> lis
     paths = [out_dir / f"{stem}_attention_gb18030.csv", out_dir / f"{stem}_attention_utf8bom.csv"]
     for path, encoding in zip(paths, ("gb18030", "utf-8-sig")):
         write_csv(path, attention, encoding, ATTENTION_COLUMNS)
-    return [{"name": p.name, "rows": len(attention), "sha256": sha256(p)} for p in paths]
+    return [{"name": p.name, "rows": len(attention), "sha256": file_sha256(p)} for p in paths]
 
 
 def write_files(out_dir: Path, stem: str, rows: list[dict], manifest: dict, attention: list[dict] = ()) -> list[dict]:
@@ -177,11 +171,11 @@ def write_files(out_dir: Path, stem: str, rows: list[dict], manifest: dict, atte
     write_xlsx(paths[0], rows, attention)
     write_csv(paths[1], rows, "gb18030")
     write_csv(paths[2], rows, "utf-8-sig")
-    files = [{"name": p.name, "rows": len(rows), "sha256": sha256(p)} for p in paths]
+    files = [{"name": p.name, "rows": len(rows), "sha256": file_sha256(p)} for p in paths]
     files += write_attention_csvs(out_dir, stem, list(attention))
     manifest_path = out_dir / f"{stem}_manifest.json"
     manifest_path.write_bytes(orjson.dumps(manifest | {"files": files}, option=orjson.OPT_INDENT_2))
-    return files + [{"name": manifest_path.name, "rows": None, "sha256": sha256(manifest_path)}]
+    return files + [{"name": manifest_path.name, "rows": None, "sha256": file_sha256(manifest_path)}]
 
 
 def last_covered(con, regulator: str) -> int:
@@ -193,7 +187,7 @@ def latest_run(con) -> tuple[int, dict]:
     """The store's latest run id and its list versions; refused on a store without runs."""
     row = con.execute("select run_id, list_versions from runs order by run_id desc limit 1").fetchall()
     if not row:
-        raise ValueError("the store has no runs yet; run `regscreen scan EXTRACT` first")
+        raise StoreError("the store has no runs yet; run `regscreen scan EXTRACT` first")
     return row[0][0], orjson.loads(row[0][1] or "{}")
 
 
@@ -216,7 +210,7 @@ def export(db: Path, out_dir: Path, regulators: list[str] | None = None, since_l
            now: datetime | None = None) -> list[dict]:
     """Write each regulator's hand-off files into ``out_dir`` and record them; one dict per hand-off."""
     if not db.exists():
-        raise FileNotFoundError(f"{db}: no store here yet; run `regscreen scan EXTRACT --db {db}` first")
+        raise StoreMissing(f"{db}: no store here yet; run `regscreen scan EXTRACT --db {db}` first")
     regulators, now = regulators or list(REGULATOR_SLUGS), (now or datetime.now()).replace(microsecond=0)
     out_dir.mkdir(parents=True, exist_ok=True)
     with run_lock(db):

@@ -20,9 +20,10 @@ from typing import Callable
 import httpx
 import orjson
 
-from screening.handoff import outbox
+from screening.store import outbox
 from screening.handoff.safe_cells import mask_ids
-from screening.store.lock import RunInProgress, run_lock
+from screening.errors import RunInProgress
+from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,10 @@ import re
 
 import duckdb
 
-from screening.settings import get_settings
+from screening.errors import ConfigError, QueryError, StoreError
 from screening.store.publish import readable_snapshot
 
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"  # the product's schema and views, shipped with it
 HEADER = re.compile(r"^-- title: (?P<title>.+)\n-- description: (?P<description>.+)$", re.MULTILINE)
 
 
@@ -35,19 +36,19 @@ def read_sql_file(path: Path) -> SqlFile:
     text = path.read_text(encoding="utf-8")
     header = HEADER.match(text)
     if not header:
-        raise ValueError(f"{path}: must start with '-- title: …' and '-- description: …' lines")
+        raise ConfigError(f"{path}: must start with '-- title: …' and '-- description: …' lines")
     return SqlFile(path.stem, header["title"], header["description"], text)
 
 
 def schema_files(sql_dir: Path | None = None) -> list[SqlFile]:
     """``sql/schema.sql`` and then every ``sql/schema_*.sql`` (tables of later stages), in name order."""
-    folder = sql_dir or get_settings().sql_dir
+    folder = sql_dir or SQL_DIR
     return [read_sql_file(folder / "schema.sql")] + [read_sql_file(p) for p in sorted(folder.glob("schema_*.sql"))]
 
 
 def view_files(sql_dir: Path | None = None) -> list[SqlFile]:
     """Every view under ``sql/views/``, in file-name order (later views may use earlier ones)."""
-    return [read_sql_file(p) for p in sorted((sql_dir or get_settings().sql_dir).joinpath("views").glob("*.sql"))]
+    return [read_sql_file(p) for p in sorted((sql_dir or SQL_DIR).joinpath("views").glob("*.sql"))]
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -56,6 +57,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(schema.sql)
     for view in view_files():
         con.execute(view.sql)
+
+
+def fetch_dicts(con: duckdb.DuckDBPyConnection, statement: str, params=None) -> list[dict]:
+    """The rows of a static query (values as parameters), each as a dict by column name."""
+    cursor = con.execute(statement, params if params is not None else [])
+    columns = [c[0] for c in cursor.description or []]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def open_writer(path: Path) -> duckdb.DuckDBPyConnection:
@@ -84,9 +92,46 @@ def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only analyst connection to the store's published snapshot (the last complete write, never
-    blocked by a run): no writes, no ATTACH, no COPY to files, settings locked. FileNotFoundError when
-    there is no store (or no snapshot can be published yet)."""
+    blocked by a run): no writes, no ATTACH, no COPY to files, settings locked. StoreMissing when there
+    is no store, SnapshotUnavailable when no snapshot can be published yet, StoreError when the file is
+    not a store DuckDB can open."""
     snapshot = readable_snapshot(path)
-    con = duckdb.connect(str(snapshot), read_only=True, config={"enable_external_access": False})
-    con.execute("set lock_configuration = true")
+    try:
+        con = duckdb.connect(str(snapshot), read_only=True, config={"enable_external_access": False})
+        con.execute("set lock_configuration = true")
+    except duckdb.Error as error:
+        raise StoreError(f"{path}: cannot be opened as a store ({first_line(error)});"
+                         " check --db names a regscreen store") from None
     return con
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only analyst connection for the block (see :func:`open_reader`); a query the store cannot
+    answer becomes a StoreError naming the store, the connection is closed either way."""
+    con = open_reader(path)
+    try:
+        yield con
+    except duckdb.Error as error:
+        raise StoreError(f"{path}: the store could not answer ({first_line(error)});"
+                         " is it a regscreen store of this version?") from None
+    finally:
+        con.close()
+
+
+def read_query(path: Path, query: str) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of an analyst's read-only ``query`` on the published snapshot; a query the
+    store refuses or cannot run is a QueryError with DuckDB's first line."""
+    con = open_reader(path)
+    try:
+        cursor = con.execute(query)
+        return [c[0] for c in cursor.description or []], cursor.fetchall()
+    except duckdb.Error as error:
+        raise QueryError(f"{first_line(error)} (the store is read-only here; see `regscreen sql --help`)") from None
+    finally:
+        con.close()
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (DuckDB adds context lines a user does not need)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -7,15 +7,13 @@ firm across runs and the firm returns to the review queue only when its registra
 from datetime import datetime
 from pathlib import Path
 
+from screening.errors import DecisionError, StoreMissing
+from screening.store import persons
 from screening.store.database import apply_schema, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
 DECISIONS = ("confirm", "dismiss", "refer")
-
-
-class DecisionError(ValueError):
-    """A decision that cannot be recorded; the message says why and what to do."""
 
 
 def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
@@ -26,7 +24,7 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
     if not reason.strip() or not decided_by.strip():
         raise DecisionError("a decision needs a reason (--reason) and who took it (--by)")
     if not db.exists():
-        raise DecisionError(f"{db}: no store here; pass --db with the store the firm is in")
+        raise StoreMissing(f"{db}: no store here; pass --db with the store the firm is in")
     with run_lock(db):
         with write_transaction(db) as con:
             apply_schema(con)
@@ -50,8 +48,5 @@ def record(con, credit_code: str, decision: str, reason: str, decided_by: str) -
                 " $decided_at, $content_hash)", row)
     con.execute("insert into audit values (null, ?, ?, ?, ?, ?)",
                 [credit_code, now, firm[1], firm[1], f"decision {decision} by {decided_by}: {reason}"])
-    from screening.handoff.related import reprioritise  # a confirm raises the firms of the same persons
-    from screening.store.scan import category_priority
-
-    reprioritise(con, category_priority())
+    persons.reprioritise(con)  # a confirm raises the firms of the same persons
     return row

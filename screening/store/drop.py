@@ -4,7 +4,9 @@ from pathlib import Path
 
 import duckdb
 
-from screening.store.scan import file_sha256
+from screening.errors import ConfigError
+
+from screening.extract.files import file_sha256
 
 EXTRACT_SUFFIXES = (".csv", ".xlsx", ".parquet", ".jsonl")
 
@@ -26,7 +28,7 @@ def processed_sha256s(db: Path) -> set[str]:
 def pending_extracts(drop_dir: Path, db: Path) -> list[Path]:
     """Unprocessed extracts in ``drop_dir``, oldest first (so changes apply in the order they came)."""
     if not drop_dir.is_dir():
-        raise FileNotFoundError(f"{drop_dir}: the drop folder does not exist; create it or pass another")
+        raise ConfigError(f"{drop_dir}: the drop folder does not exist; create it or pass another")
     done = processed_sha256s(db)
     files = [p for p in drop_dir.iterdir() if p.is_file() and p.suffix.lower() in EXTRACT_SUFFIXES]
     files.sort(key=lambda p: (p.stat().st_mtime, p.name))

@@ -10,9 +10,7 @@ import fcntl
 import os
 from pathlib import Path
 
-
-class RunInProgress(RuntimeError):
-    """Another run holds the store."""
+from screening.errors import RunInProgress
 
 
 def lock_path(db: Path) -> Path:

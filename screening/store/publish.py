@@ -44,16 +44,13 @@ import tempfile
 
 import duckdb
 
-from screening.store.lock import RunInProgress, run_lock
+from screening.errors import RunInProgress, SnapshotUnavailable, StoreMissing
+from screening.store.lock import run_lock
 
 log = logging.getLogger(__name__)
 
 MARKER = ".published"
 TEMP_INFIX = ".publishing-"
-
-
-class SnapshotUnavailable(FileNotFoundError):
-    """The store has no published snapshot and one cannot be published now; the message says why."""
 
 
 def snapshot_path(db: Path) -> Path:
@@ -185,7 +182,7 @@ def readable_snapshot(db: Path) -> Path:
     if not db.exists():
         if snapshot.exists():
             return snapshot
-        raise FileNotFoundError(f"{db}: no store here yet; run `regscreen scan EXTRACT --db {db}` first")
+        raise StoreMissing(f"{db}: no store here yet; run `regscreen scan EXTRACT --db {db}` first")
     if is_current(db):
         return snapshot
     why_not = refreshed(db)

@@ -6,22 +6,21 @@ sha256, same list versions) run again changes nothing and is recorded as a repea
 
 from dataclasses import dataclass
 from datetime import date, datetime
-import hashlib
 from pathlib import Path
 
 import orjson
 import polars as pl
 
-from screening.extract.readers import SCHEMA
-from screening.pipeline import screen_frame
-from screening.screener import Screener
-from screening.store import delta, watchlist, writes
+from screening.extract.files import file_sha256
+from screening.extract.readers import CHUNK_ROWS, SCHEMA
+from screening.rules.pipeline import screen_frame
+from screening.rules.screener import Screener
+from screening.store import delta, outbox, persons, watchlist, writes
 from screening.store.database import apply_schema, open_writer, write_transaction
-from screening.store.lock import RunInProgress, run_lock
+from screening.errors import RunInProgress
+from screening.store.lock import run_lock
 from screening.store.publish import ensure_current, publish_after_write
 from screening.store.staging import Staged, stage_extract
-from screening.termlists import load_categories
-from screening.settings import get_settings
 
 
 @dataclass
@@ -32,15 +31,6 @@ class RunReport:
 
     def __getattr__(self, name):
         return self.run[name]
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def previous_runs(con) -> list[dict]:
@@ -151,7 +141,7 @@ def earlier_runs(db: Path) -> list[dict]:
 
 
 def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None, full: bool = False,
-             chunk_rows: int = 50_000, progress=lambda phase, rows: None) -> RunPlan:
+             chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None) -> RunPlan:
     """Read the store and the extract, and decide what this run loads and screens (writes nothing but a
     missing or stale read-only snapshot, so analysts read the last complete state during the run)."""
     ensure_current(db)
@@ -208,12 +198,10 @@ def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) 
 
 
 def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
-         chunk_rows: int | None = None, progress=lambda phase, rows: None) -> RunReport:
+         chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None) -> RunReport:
     """Run one scan of ``extract`` into the store at ``db``: plan, screen here, commit in one transaction.
     ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
-    settings = get_settings()
-    chunk_rows = chunk_rows or settings.chunk_rows
-    priority = category_priority()
+    priority = screener.category_priority
     with run_lock(db):
         plan = plan_run(extract, db, screener.versions, as_of, full, chunk_rows, progress)
 
@@ -224,11 +212,6 @@ def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None,
         screened = screen_plan(plan, screen_chunk, chunk_rows, priority)
         progress("writing", 0)
         return commit_run(plan, screened, priority)
-
-
-def category_priority() -> dict[str, int]:
-    """The watch-list order of each category (keywords/categories.toml)."""
-    return {name: c.priority for name, c in load_categories(get_settings().keywords_dir).items()}
 
 
 def repeated_run(con, earlier: int, run_id: int, started: datetime) -> dict:
@@ -258,12 +241,10 @@ def write_run(con, classified, staged, screened, gone, run_id, as_of, priority) 
         writes.insert_hits(con, screened, run_id)
     screened_codes = set(screened["credit_code"].to_list()) if not screened.is_empty() else set()
     unchanged = set(classified.filter(pl.col("change") == "unchanged")["credit_code"].to_list()) - screened_codes
-    from screening.handoff import related  # person–firm links (延伸监管) of the firm versions this run wrote
-    related.refresh_links(con, run_id)
+    persons.refresh_links(con, run_id)  # person–firm links (延伸监管) of the firm versions this run wrote
     previous = con.sql("select * from watchlist").pl()
     watch, audit = watchlist.update(previous, screened, unchanged, set(gone["credit_code"].to_list()), run_id,
-                                    as_of, datetime.now(), priority, related.related_to_confirmed(con))
+                                    as_of, datetime.now(), persons.related_to_confirmed(con))
     writes.replace_watchlist(con, watch)
     writes.insert_audit(con, audit)
-    from screening.handoff import outbox  # the hand-off entries of this run's changes, in the same transaction
-    outbox.fill(con, run_id)
+    outbox.fill(con, run_id)  # the hand-off entries of this run's changes, in the same transaction

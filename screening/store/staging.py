@@ -12,9 +12,10 @@ from pathlib import Path
 import orjson
 import polars as pl
 
-from screening.extract.headers import ALIASES, CANONICAL, ExtractError
+from screening.errors import ExtractError
+from screening.extract.headers import ALIASES, CANONICAL
 from screening.extract.readers import make_chunk, read_extract
-from screening.validation import with_rejections
+from screening.rules.validation import with_rejections
 
 STORED = ("name", "scope", "address", "province", "district", "legal_rep", "status", "registered_on", "capital",
           "abnormal", "shareholders")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import orjson
 
-from screening.store.database import open_reader
+from screening.store.database import fetch_dicts, reading
 
 RUNS = ("select run_id, status, repeat_of, extract_file, as_of, started_at, finished_at, rows_in, rows_loaded,"
         " rows_rejected, firms_new, firms_changed, firms_updated, firms_unchanged, firms_missing, firms_screened,"
@@ -14,14 +14,9 @@ RUNS = ("select run_id, status, repeat_of, extract_file, as_of, started_at, fini
 def last_runs(db: Path, limit: int = 10) -> tuple[list[dict], dict[str, int]]:
     """(the last runs, newest first, each with ``reconciled``: rows in = loaded + rejected;
     watch-list firms by status)."""
-    con = open_reader(db)
-    try:
-        cursor = con.execute(RUNS, [limit])
-        columns = [c[0] for c in cursor.description]
-        runs = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    with reading(db) as con:
+        runs = fetch_dicts(con, RUNS, [limit])
         watch = dict(con.execute("select status, count(*) from watchlist group by all").fetchall())
-    finally:
-        con.close()
     for run in runs:
         run["list_versions"] = orjson.loads(run["list_versions"])
         run["reconciled"] = run["rows_in"] == run["rows_loaded"] + run["rows_rejected"]

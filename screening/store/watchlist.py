@@ -10,26 +10,28 @@ suspension list is held (京政办发〔2016〕24号 三(一)).
 
 import polars as pl
 
-from screening.screener import SUSPENSION_WHY
+from screening.rules.screener import SUSPENSION_WHY
 
 ACTIVE = ("new", "continuing", "changed")
 PLANS_TIER = "重点监管"
 RELATED_REASON = "延伸监管: shares a legal representative or shareholder with a confirmed firm (沪府办〔2016〕46号 附件8 四(二)4); "
-SUMMARY = {"credit_code": pl.Utf8, "counting_hits": pl.Int32, "lead_category": pl.Utf8,
+UNRANKED = 99  # a lead category the lists do not rank (or none, for a held firm) comes last
+SUMMARY = {"credit_code": pl.Utf8, "counting_hits": pl.Int32, "lead_category": pl.Utf8, "category_rank": pl.Int32,
            "lead_regulator": pl.Utf8, "suspended_term": pl.Boolean}
 
 
 def summarise(results: pl.DataFrame, category_priority: dict[str, int]) -> pl.DataFrame:
-    """Per screened firm: counting hits, lead category and regulator, and any suspension hit."""
+    """Per screened firm: counting hits, lead category with its rank (from the screener's loaded lists),
+    lead regulator, and any suspension hit."""
     hits = results.select("credit_code", "hits").explode("hits").drop_nulls("hits").unnest("hits")
     if hits.is_empty():
         return pl.DataFrame(schema=SUMMARY)
-    rank = pl.col("category").replace_strict(category_priority, default=99, return_dtype=pl.Int32)
+    rank = pl.col("category").replace_strict(category_priority, default=UNRANKED, return_dtype=pl.Int32)
     plans = pl.col("tier") == PLANS_TIER  # the watch list of record follows the plans, not the extended tier
     counting = hits.filter(pl.col("counts") & plans).with_columns(rank.alias("rank"))
     lead = counting.sort("credit_code", "rank", "start").group_by(
         "credit_code").agg(pl.len().cast(pl.Int32).alias("counting_hits"), pl.col("category").first().alias("lead_category"),
-                           pl.col("regulator").first().alias("lead_regulator"))
+                           pl.col("rank").first().alias("category_rank"), pl.col("regulator").first().alias("lead_regulator"))
     suspended = hits.filter((pl.col("action") == "suspend") & (pl.col("why") == SUSPENSION_WHY)).select(
         "credit_code").unique().with_columns(pl.lit(True).alias("suspended_term"))
     return lead.join(suspended, on="credit_code", how="full", coalesce=True).with_columns(
@@ -61,15 +63,14 @@ def status_reason(old: str | None, new: str, change: str) -> str:
         else "present again after missing from a full extract"
 
 
-def with_priority(watch: pl.DataFrame, category_priority: dict[str, int],
-                  related: frozenset[str] = frozenset()) -> pl.DataFrame:
+def with_priority(watch: pl.DataFrame, related: frozenset[str] = frozenset()) -> pl.DataFrame:
     """Number the active entries: abnormal first, then firms sharing a person with a confirmed firm
-    (``related``, 延伸监管), then category, then counting hits (1 = first)."""
-    rank = pl.col("lead_category").replace_strict(category_priority, default=99, return_dtype=pl.Int32)
+    (``related``, 延伸监管), then category rank (kept with each entry), then counting hits (1 = first)."""
+    rank = pl.col("category_rank").fill_null(UNRANKED)
     linked = pl.col("credit_code").is_in(list(related))
     active = watch.filter(pl.col("status").is_in(ACTIVE)).with_columns(
-        rank.alias("category_rank"), linked.alias("related_rank")).sort(
-        pl.col("abnormal").not_(), pl.col("related_rank").not_(), "category_rank", pl.col("counting_hits"),
+        rank.alias("rank_order"), linked.alias("related_rank")).sort(
+        pl.col("abnormal").not_(), pl.col("related_rank").not_(), "rank_order", pl.col("counting_hits"),
         "credit_code", descending=[False, False, False, True, False])
     reason = pl.concat_str([
         pl.when(pl.col("abnormal")).then(pl.lit("经营异常名录 first (沪府办〔2016〕46号 附件3 五(一)); ")).otherwise(pl.lit("")),
@@ -79,14 +80,14 @@ def with_priority(watch: pl.DataFrame, category_priority: dict[str, int],
         pl.when(pl.col("hold")).then(pl.lit("; HOLD: moving in (迁入) with a Beijing suspension-list term")).otherwise(pl.lit("")),
     ])
     numbered = active.with_columns(pl.int_range(1, active.height + 1).cast(pl.Int32).alias("priority"),
-                                   reason.alias("priority_reason")).drop("category_rank", "related_rank")
+                                   reason.alias("priority_reason")).drop("rank_order", "related_rank")
     inactive = watch.filter(~pl.col("status").is_in(ACTIVE)).with_columns(
         pl.lit(None, pl.Int32).alias("priority"), pl.lit(None, pl.Utf8).alias("priority_reason"))
     return pl.concat([numbered, inactive.select(numbered.columns)])
 
 
 WATCH_COLUMNS = ("credit_code", "status", "cleared_after_change", "name", "region", "lead_regulator", "lead_category",
-                 "counting_hits", "abnormal", "hold", "priority", "priority_reason", "version", "content_hash",
+                 "category_rank", "counting_hits", "abnormal", "hold", "priority", "priority_reason", "version", "content_hash",
                  "first_flagged_run", "first_flagged_on", "last_seen_run", "last_seen_on", "updated_run")
 AUDIT = {"run_id": pl.Int64, "credit_code": pl.Utf8, "changed_at": pl.Datetime("us"), "old_status": pl.Utf8,
          "new_status": pl.Utf8, "reason": pl.Utf8}
@@ -106,7 +107,7 @@ def entry_after_screening(old: dict | None, firm: dict, run_id: int, as_of) -> d
         "credit_code": firm["credit_code"], "status": status,
         "cleared_after_change": cleared_after_change(old, status, firm["change"]),
         "name": firm["name"], "region": firm["region"], "lead_regulator": firm["lead_regulator"],
-        "lead_category": firm["lead_category"], "counting_hits": firm["counting_hits"] or 0,
+        "lead_category": firm["lead_category"], "category_rank": firm["category_rank"], "counting_hits": firm["counting_hits"] or 0,
         "abnormal": bool(firm["abnormal_flag"]), "hold": hold, "priority": None, "priority_reason": None,
         "version": firm["version"], "content_hash": firm["content_hash"], "first_flagged_run": first_run,
         "first_flagged_on": old["first_flagged_on"] if old and old["first_flagged_run"] else (as_of if watched else None),
@@ -132,8 +133,7 @@ def seen_again(old: dict, run_id: int, as_of) -> dict:
 
 
 def update(previous: pl.DataFrame, screened: pl.DataFrame, unchanged: set[str], missing: set[str], run_id: int,
-           as_of, now, category_priority: dict[str, int],
-           related: frozenset[str] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
+           as_of, now, related: frozenset[str] = frozenset()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the whole watch list after this run, the audit rows of its status changes)."""
     entries = {row["credit_code"]: row for row in previous.iter_rows(named=True)}
     before = {code: row["status"] for code, row in entries.items()}
@@ -157,13 +157,13 @@ def update(previous: pl.DataFrame, screened: pl.DataFrame, unchanged: set[str], 
              for code, row in entries.items() if row["status"] != before.get(code)]
     watch = pl.DataFrame(list(entries.values()), schema=watch_schema(), orient="row") if entries else pl.DataFrame(
         schema=watch_schema())
-    return with_priority(watch, category_priority, related), pl.DataFrame(audit, schema=AUDIT)
+    return with_priority(watch, related), pl.DataFrame(audit, schema=AUDIT)
 
 
 def watch_schema() -> dict:
     """Polars schema of the watch list."""
     text, integer, run = pl.Utf8, pl.Int32, pl.Int64
-    types = {"cleared_after_change": pl.Boolean, "counting_hits": integer, "abnormal": pl.Boolean, "hold": pl.Boolean,
+    types = {"cleared_after_change": pl.Boolean, "category_rank": integer, "counting_hits": integer, "abnormal": pl.Boolean, "hold": pl.Boolean,
              "priority": integer, "version": integer, "first_flagged_run": run, "first_flagged_on": pl.Date,
              "last_seen_run": run, "last_seen_on": pl.Date, "updated_run": run}
     return {column: types.get(column, text) for column in WATCH_COLUMNS}

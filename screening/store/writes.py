@@ -12,7 +12,7 @@ FIRM_COLUMNS = ("credit_code", "version", "content_hash", "screen_hash", "name",
                 "district", "legal_rep", "status", "registered_on", "capital", "abnormal_flag", "shareholders",
                 "region", "region_source")
 HIT_COLUMNS = ("term", "field", "start", "end", "counts", "why", "list", "list_version", "source", "category",
-               "regulator", "regulators", "action", "tier", "matched")
+               "regulator", "regulators", "action", "tier", "matched", "use", "use_reason", "obfuscated")
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, statement: str, frame: pl.DataFrame) -> None:
@@ -28,9 +28,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, statement: str, frame: pl.DataF
 
 def insert_firm_versions(con, frame: pl.DataFrame, run_id: int, as_of) -> None:
     """New versions of new, changed and updated firms."""
-    staged = frame.select(FIRM_COLUMNS).with_columns(
+    staged = frame.select(FIRM_COLUMNS).rename({"abnormal_flag": "abnormal"}).with_columns(
         pl.lit(run_id).alias("first_run"), pl.lit(run_id).alias("last_run"), pl.lit(as_of).alias("seen_on"))
-    insert_frame(con, "insert into firms select * from staged", staged)
+    insert_frame(con, "insert into firms by name select * from staged", staged)
 
 
 def touch_unchanged(con, frame: pl.DataFrame, run_id: int, as_of) -> None:
@@ -50,7 +50,7 @@ def touch_unchanged(con, frame: pl.DataFrame, run_id: int, as_of) -> None:
 def insert_rejects(con, rejects: pl.DataFrame, run_id: int) -> None:
     """The records this run could not load, with their raw text and reason."""
     staged = rejects.select(pl.lit(run_id).alias("run_id"), "source_file", "record", "credit_code", "raw", "reason")
-    insert_frame(con, "insert into rejects select * from staged", staged)
+    insert_frame(con, "insert into rejects by name select * from staged", staged)
 
 
 def insert_screenings(con, screened: pl.DataFrame, run_id: int) -> None:
@@ -59,27 +59,28 @@ def insert_screenings(con, screened: pl.DataFrame, run_id: int) -> None:
         pl.lit(run_id).alias("run_id"), "credit_code", "version", "flagged",
         pl.col("exempt").struct.field("reason").alias("exempt_reason"),
         pl.col("exempt").struct.field("evidence").alias("exempt_evidence"),
-        pl.col("counting_hits").fill_null(0), "lead_regulator", "lead_category", "hold")
-    insert_frame(con, "insert into screenings select * from staged", staged)
+        pl.col("counting_hits").fill_null(0), "lead_regulator", "lead_category", "hold", "use")
+    insert_frame(con, "insert into screenings by name select * from staged", staged)
 
 
 def insert_hits(con, screened: pl.DataFrame, run_id: int) -> None:
     """Every hit, counted or not, with its explanation."""
     hits = screened.select("credit_code", "version", "hits").explode("hits").drop_nulls("hits").unnest("hits")
-    staged = hits.select(pl.lit(run_id).alias("run_id"), "credit_code", "version", *HIT_COLUMNS)
-    insert_frame(con, "insert into hits select * from staged", staged)
+    staged = hits.select(pl.lit(run_id).alias("run_id"), "credit_code", "version", *HIT_COLUMNS).rename(
+        {"start": "span_start", "end": "span_end"})
+    insert_frame(con, "insert into hits by name select * from staged", staged)
 
 
 def replace_watchlist(con, watch: pl.DataFrame) -> None:
     """The whole watch list as it stands after this run."""
     con.execute("delete from watchlist")
     columns = [row[0] for row in con.execute("describe watchlist").fetchall()]
-    insert_frame(con, "insert into watchlist select * from staged", watch.select(columns))
+    insert_frame(con, "insert into watchlist by name select * from staged", watch.select(columns))
 
 
 def insert_audit(con, audit: pl.DataFrame) -> None:
     """Status changes of this run."""
-    insert_frame(con, "insert into audit select * from staged", audit)
+    insert_frame(con, "insert into audit by name select * from staged", audit)
 
 
 def insert_run(con, run: dict) -> None:

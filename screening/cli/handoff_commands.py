@@ -1,0 +1,86 @@
+"""Commands of the hand-off: files per regulator, the push, one firm's dossier and its related firms."""
+
+from datetime import datetime
+from pathlib import Path
+import sys
+
+import click
+
+from screening.cli import options
+from screening.cli.options import db_option
+
+
+@click.command()
+@click.option("--endpoint", default=None, help="URL to push to (default: REGSCREEN_PUSH_ENDPOINT).")
+@db_option
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Entries per request.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
+              help="The clock (default: now): entries whose next attempt is later are skipped.")
+def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now) -> None:
+    """Push the outbox (new, changed, cleared, exempt, missing watch-list entries) to the regulators' endpoint.
+
+    Failed batches stay pending and are retried by a later push after a backoff; exit 1 when one failed."""
+    from screening.handoff.push import push as run_push
+
+    endpoint = endpoint or options.settings().push_endpoint
+    if not endpoint:
+        options.fail("no push endpoint configured: give --endpoint URL or set REGSCREEN_PUSH_ENDPOINT")
+    report = run_push(options.store_path(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout)
+    click.echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
+               f"{report.failed} failed, {report.pending} pending")
+    if report.errors:
+        click.echo(f"regscreen: push failed, will retry: {report.errors[0]}", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the hand-off files (created when missing).")
+@click.option("--regulator", "regulators", multiple=True, type=click.Choice(["银监局", "证监局", "保监局", "人民银行", "金融办"]),
+              help="Only this lead regulator (repeatable; default: all five).")
+@click.option("--since-last/--all", "since_last", default=True, show_default=True,
+              help="Only rows new or changed since each regulator's last hand-off, or everything on the list.")
+@db_option
+def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Path | None) -> None:
+    """Write each lead regulator's hand-off: .xlsx, CSV (GB18030 and UTF-8 with BOM) and manifest.json."""
+    from screening.handoff.export import export as hand_off
+
+    records = hand_off(options.store_path(db), out_dir, list(regulators) or None, since_last)
+    if not records:
+        click.echo("nothing new to hand off since the last export (use --all to export everything again)")
+    for record in records:
+        click.echo(f"{record['regulator']}: {record['row_count']} row(s) + {record['attention_rows']} of the extended "
+                   f"tier (关注), runs {record['since_run'] + 1}–{record['run_id']} → {out_dir / record['files'][0]['name']}")
+
+
+@click.command()
+@click.argument("credit_code")
+@click.option("--html", "as_html", is_flag=True, help="A self-contained HTML page on stdout instead of text.")
+@db_option
+def dossier(credit_code: str, as_html: bool, db: Path | None) -> None:
+    """One firm's file (一户一档): every registration version, hits, watch-list history, decisions, related firms."""
+    from screening.handoff.dossier import load, render_html, render_text
+
+    found = load(options.store_path(db), credit_code)
+    click.echo(render_html(found) if as_html else render_text(found), nl=False)
+
+
+@click.command()
+@click.argument("credit_code")
+@db_option
+def related(credit_code: str, db: Path | None) -> None:
+    """Firms sharing a legal representative or shareholder with CREDIT_CODE, with their watch-list status (延伸监管)."""
+    from screening.extract.personal_ids import mask_ids
+    from screening.handoff.related import related_report
+
+    code = credit_code.strip().upper()
+    decision, rows = related_report(options.store_path(db), code)
+    click.echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
+    for row in rows:
+        click.echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
+                            f"{row['credit_code']} {row['name'] or ''} — {row['watch_status']}"
+                            + (f", decision {row['decision']}" if row["decision"] else "")))
+
+
+COMMANDS = (push, export, dossier, related)

@@ -1,0 +1,36 @@
+"""What every command shares: the settings (read here, once, and passed down), the store path and
+the screener over the configured lists."""
+
+from pathlib import Path
+
+import click
+
+from screening.errors import UsageError
+from screening.rules.screener import Screener, product_screener
+from screening.settings import Settings, get_settings
+
+
+def settings() -> Settings:
+    """This process's settings (REGSCREEN_* environment)."""
+    return get_settings()
+
+
+def store_path(db: Path | None) -> Path:
+    """The store file: ``--db``, else REGSCREEN_DB_PATH, else data/registry.duckdb."""
+    return db or settings().db_path
+
+
+def load_screener() -> Screener:
+    """The screener over the configured lists and registers (a malformed list is a ListError)."""
+    return product_screener(settings())
+
+
+def fail(message: str) -> None:
+    """Stop the command with a usage error (one line, exit status 2)."""
+    raise UsageError(message)
+
+
+def db_option(function):
+    """The --db option shared by the store commands."""
+    return click.option("--db", type=click.Path(path_type=Path), default=None,
+                        help="The DuckDB store file (default: REGSCREEN_DB_PATH or data/registry.duckdb).")(function)

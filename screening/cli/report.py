@@ -1,0 +1,202 @@
+"""Human-readable output of screening results and term lists (rich)."""
+
+from collections.abc import Iterable, Iterator
+import os
+from pathlib import Path
+import sys
+
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from screening.rules.hits import EXTENDED_TIER, FirmResult
+from screening.rules.termlists import TermList
+
+
+def stdout_console() -> Console:
+    """A console for stdout, wide enough for Chinese text when output goes to a file or pipe."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+def progress_frames(frames: Iterable[pl.DataFrame], path: Path) -> Iterator[pl.DataFrame]:
+    """Pass result frames through, counting records on stderr when it is a terminal."""
+    console = Console(stderr=True)
+    disabled = not console.is_terminal or os.environ.get("CI")
+    columns = (TextColumn("[bold]screening[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} records"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, disable=bool(disabled), transient=True) as progress:
+        task = progress.add_task(Path(path).name, total=None)
+        for frame in frames:
+            yield frame
+            progress.advance(task, frame.height)
+
+
+def highlighted(text: str | None, result: FirmResult, field: str) -> Text:
+    """The field's text with counting hits in bold red (extended tier: bold yellow) and other hits
+    dimmed and underlined."""
+    shown = Text(text or "")
+    for hit in result.hits:
+        if hit.field == field:
+            style = ("bold yellow" if hit.tier == EXTENDED_TIER else "bold red") if hit.counts else "underline dim"
+            shown.stylize(style, hit.start, hit.end)
+    return shown
+
+
+def name_parts_line(result: FirmResult) -> str:
+    """The parsed name in one line: 地区 北京 | 字号 人人贷 | 行业 商务顾问 | 形式 有限公司."""
+    if not result.name_parts:
+        return ""
+    labels = {"region": "地区", "trade_name": "字号", "industry": "行业", "form": "形式", "branch": "分支"}
+    return " | ".join(f"{labels[name]} {part.text}" for name, part in result.name_parts.items() if part)
+
+
+def explanation(result: FirmResult) -> Text:
+    """One line per distinct hit: term, list, and why it does or does not count."""
+    lines, seen = Text(), set()
+    for hit in result.hits:
+        key = (hit.term, hit.field, hit.start, hit.list)
+        if key in seen:
+            continue
+        seen.add(key)
+        if hit.tier == EXTENDED_TIER:
+            lines.append(f"{hit.term} [{hit.field} {hit.start}:{hit.end} {hit.matched}] {hit.list} (关注): "
+                         f"→ {hit.regulator}; {hit.source}\n", style="yellow")
+            continue
+        style = "red" if hit.counts else "dim"
+        lines.append(f"{hit.term} [{hit.field} {hit.start}:{hit.end}] {hit.list}: ", style=style)
+        lines.append(("counts → " + hit.regulator) if hit.counts else (hit.why or ""), style=style)
+        lines.append("\n")
+    if result.name_parts:
+        lines.append(f"name: {name_parts_line(result)}\n", style="dim")
+    if result.exempt:
+        lines.append(f"exempt: {result.exempt['reason']} — {result.exempt['evidence']}", style="green")
+    return lines
+
+
+def verdict(result: FirmResult) -> Text:
+    """FLAGGED, ATTENTION (关注, the extended tier), exempt, rejected or clear."""
+    if result.rejected:
+        raised = "FLAGGED, " if result.flagged else "ATTENTION, " if result.attention else ""
+        return Text(raised + f"rejected: {result.rejected}", style="yellow")
+    if result.flagged:
+        return Text("FLAGGED", style="bold red")
+    if result.attention:
+        return Text("ATTENTION (关注)", style="bold yellow")
+    return Text("exempt" if result.exempt else "clear", style="green" if result.exempt else "")
+
+
+def print_table(results: Iterable[FirmResult], flagged_only: bool = False) -> None:
+    """A table of records with their verdict, highlighted name and hits."""
+    table = Table(title="regscreen check", show_lines=True, expand=True)
+    for column in ("#", "credit code", "name", "region", "verdict", "hits"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        if flagged_only and not result.flagged:
+            continue
+        region = f"{result.region or '-'} ({result.region_source})"
+        table.add_row(str(result.record), result.credit_code or "", highlighted(result.name, result, "name"),
+                      region, verdict(result), explanation(result))
+    stdout_console().print(table)
+
+
+def term_rows(lists: list[TermList]) -> Iterator[dict]:
+    """One dict per term of every list."""
+    for term_list in lists:
+        for term in term_list.terms:
+            yield {
+                "term": term.term, "fields": list(term.fields), "action": term.action, "category": term.category,
+                "regulator": term.regulator, "regulators": list(term.regulators),
+                "region": "/".join(term.regions) or "全国", "source": term.source,
+                "list": term.list_id, "list_version": term.list_version, "tier": term.tier,
+            }
+
+
+def print_terms(lists: list[TermList]) -> None:
+    """The term lists as a table."""
+    table = Table(title="regscreen terms", expand=True)
+    for column in ("list@version", "term", "fields", "action", "category", "lead regulator", "region", "source"):
+        table.add_column(column, overflow="fold")
+    for row in term_rows(lists):
+        table.add_row(f"{row['list']}@{row['list_version']}", row["term"], ",".join(row["fields"]), row["action"],
+                      row["category"], "、".join(row["regulators"]), row["region"], row["source"])
+    stdout_console().print(table)
+
+
+class scan_progress:
+    """Progress of a scan on stderr (when it is a terminal): the phase and rows done in it."""
+
+    def __init__(self, path: Path):
+        console = Console(stderr=True)
+        columns = (TextColumn("[bold]scan[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                   TimeElapsedColumn())
+        self.progress = Progress(*columns, console=console, transient=True,
+                                 disable=not console.is_terminal or bool(os.environ.get("CI")))
+        self.name = Path(path).name
+        self.task = self.progress.add_task(f"{self.name}: reading", total=None)
+        self.phase = "reading"
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self.advance
+
+    def advance(self, phase: str, rows: int) -> None:
+        """Count ``rows`` more in ``phase`` (a new phase starts its count again)."""
+        if phase != self.phase:
+            self.phase = phase
+            self.progress.reset(self.task, description=f"{self.name}: {phase}")
+        self.progress.advance(self.task, rows)
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+
+def print_run(run: dict) -> None:
+    """One run's summary."""
+    console = stdout_console()
+    if run["status"] == "repeat":
+        console.print(f"run {run['run_id']}: repeat of run {run['repeat_of']} (same file, same lists): nothing changed")
+        return
+    console.print(f"run {run['run_id']} complete: {run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + "
+                  f"{run['rows_rejected']:,} rejected; firms new {run['firms_new']:,}, changed {run['firms_changed']:,}, "
+                  f"updated {run['firms_updated']:,}, unchanged {run['firms_unchanged']:,}, missing "
+                  f"{run['firms_missing']:,}; screened {run['firms_screened']:,}"
+                  + ("; term lists changed: every firm screened again" if run["rescreened_all"] else ""))
+
+
+def print_query(columns: list[str], rows: list[tuple], as_csv: bool) -> None:
+    """Query results as a table, or CSV on stdout."""
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = Table(show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if value is None else str(value) for value in row])
+    stdout_console().print(table)
+    stdout_console().print(f"{len(rows):,} rows")
+
+
+def print_status(runs: list[dict], watch: dict[str, int]) -> None:
+    """The last runs and the watch list's size by status."""
+    table = Table(title="regscreen status: last runs")
+    for column in ("run", "status", "as of", "extract", "rows in", "loaded", "rejected", "reconciles", "new",
+                   "changed", "updated", "unchanged", "missing", "screened", "lists"):
+        table.add_column(column, overflow="fold")
+    for run in runs:
+        status = run["status"] + (f" of {run['repeat_of']}" if run["repeat_of"] else "")
+        lists = ", ".join(f"{k}@{v}" for k, v in run["list_versions"].items())
+        table.add_row(str(run["run_id"]), status, str(run["as_of"]), Path(run["extract_file"]).name,
+                      f"{run['rows_in']:,}", f"{run['rows_loaded']:,}", f"{run['rows_rejected']:,}",
+                      "yes" if run["reconciled"] else "[red]NO[/red]", *(f"{run[k]:,}" for k in (
+                          "firms_new", "firms_changed", "firms_updated", "firms_unchanged", "firms_missing",
+                          "firms_screened")), lists)
+    console = stdout_console()
+    console.print(table)
+    console.print("watch list: " + (", ".join(f"{k} {v:,}" for k, v in sorted(watch.items())) or "empty"))

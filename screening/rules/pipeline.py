@@ -1,0 +1,88 @@
+"""Screening an extract chunk by chunk: read, validate, prefilter, screen. No database here.
+
+Everything that applies to every record is done on columns (polars): the prefilter, the
+region from the credit code, the reasons to reject. Only records the prefilter selects pay
+for the full screening in Python. Results come out as frames in input order (``RESULT``).
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from screening.extract.readers import CHUNK_ROWS, read_extract
+from screening.rules.hits import FirmResult
+from screening.rules.regions import Region, regions_from_addresses
+from screening.rules.results import RESULT, firm_result, screened_frame
+from screening.rules.screener import Screener
+from screening.rules.validation import FirstRecords, with_rejections
+
+TEXT_COLUMNS = ("name", "scope")
+
+
+def candidate_mask(screener: Screener, chunk: pl.DataFrame) -> pl.Series:
+    """Which records of the chunk may contain a term (name and scope together), or, with the
+    extended tier on, an extended hit in the name."""
+    text = pl.concat_str([pl.col(c).fill_null("") for c in TEXT_COLUMNS], separator="\n")
+    mask = screener.prefilter.candidates(chunk.select(text.alias("text")).to_series())
+    if screener.extended:
+        mask = mask | screener.extended.candidates(chunk.get_column("name"))
+    return mask.alias("candidate")
+
+
+def _address_regions(frame: pl.DataFrame) -> pl.Series:
+    """Region from the address for records without a valid code (few; one cpca call per chunk)."""
+    needed = frame.with_row_index("at").filter(pl.col("code_problem").is_not_null() | pl.col("credit_code").is_null())
+    regions: list[str | None] = [None] * frame.height
+    parts = needed.select("address", "district", "province").rows()
+    for at, region in zip(needed["at"].to_list(), regions_from_addresses(parts) if parts else []):
+        regions[at] = region
+    return pl.Series("address_region", regions, dtype=pl.Utf8)
+
+
+def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool) -> pl.DataFrame:
+    """Columns for every record: stripped code, reject reason, region and its source, candidate."""
+    frame = with_rejections(chunk, has_code).with_columns(candidate_mask(screener, chunk))
+    frame = frame.with_columns(_address_regions(frame))
+    valid = pl.col("credit_code").is_not_null() & pl.col("code_problem").is_null()
+    return frame.with_columns(
+        pl.when(valid).then(pl.col("credit_code").str.slice(2, 6)).otherwise(pl.col("address_region")).alias("region"),
+        pl.when(valid).then(pl.lit("credit_code")).when(pl.col("address_region").is_not_null())
+        .then(pl.lit("address")).otherwise(pl.lit("none")).alias("region_source"),
+    )
+
+
+def screen_candidates(screener: Screener, frame: pl.DataFrame) -> pl.DataFrame:
+    """Full screening of the candidate records whose fields are readable."""
+    chosen = frame.filter(pl.col("candidate") & pl.col("problem").fill_null("").eq(""))
+    results = [
+        screener.screen(row["record"], row, Region(row["region"], row["region_source"]), row["rejected"])
+        for row in chosen.iter_rows(named=True)
+    ]
+    return screened_frame(results)
+
+
+def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True) -> pl.DataFrame:
+    """Screen every record of one chunk: a frame with the ``RESULT`` columns, in input order."""
+    frame = prepare(screener, chunk, has_code)
+    screened = screen_candidates(screener, frame)
+    joined = frame.join(screened, on="record", how="left", maintain_order="left")
+    return joined.with_columns(
+        pl.col("flagged").fill_null(False), pl.col("attention").fill_null(False),
+        pl.col("hits").fill_null(pl.lit([], dtype=RESULT["hits"])),
+    ).select(list(RESULT))
+
+
+def screen_frames(screener: Screener, path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+    """Result frames for the extract at ``path``, chunk by chunk, in input order (a later record of a
+    credit code already seen is rejected as a duplicate, as ``scan`` does)."""
+    first_records = FirstRecords()
+    for chunk in read_extract(path, chunk_rows):
+        has_code = chunk.get_column("credit_code").null_count() < chunk.height
+        yield first_records.mark(screen_frame(screener, chunk, has_code))
+
+
+def screen_extract(screener: Screener, path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[FirmResult]:
+    """Every record's result as a FirmResult, in input order (convenient, slower than frames)."""
+    for frame in screen_frames(screener, path, chunk_rows):
+        yield from (firm_result(row) for row in frame.iter_rows(named=True))

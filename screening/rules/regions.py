@@ -1,0 +1,64 @@
+"""Where a firm is registered, which picks the lists that apply to it.
+
+From characters 3-8 of a valid credit code (the registering authority's GB/T 2260 code);
+when the code is missing or invalid, from the address with ``cpca`` (province and district
+columns help where the address leaves them out).
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+import logging
+import warnings
+
+from screening.rules.identifiers import credit_code_problem, region_of
+
+NOT_AN_ADDRESS = {"", "N/A", "NA", "NULL", "NONE", "-", "无"}
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A region code and where it came from: credit_code, address, or none."""
+
+    code: str | None
+    source: str
+
+
+@lru_cache(maxsize=1)
+def _cpca():
+    """cpca, imported on first use (it loads pandas and its place tables)."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import cpca
+    return cpca
+
+
+@lru_cache(maxsize=65_536)
+def region_from_address(*parts: str | None) -> str | None:
+    """The most specific adcode cpca finds in the address parts, tried alone then joined."""
+    cleaned = [p.strip() for p in parts if p and p.strip().upper() not in NOT_AN_ADDRESS]
+    for candidate in (cleaned[:1], ["".join(reversed(cleaned))]):
+        if not candidate or not candidate[0]:
+            continue
+        row = _cpca().transform(candidate).iloc[0]
+        adcode = row.get("adcode")
+        if isinstance(adcode, str) and adcode.isdigit():
+            return adcode
+    return None
+
+
+def regions_from_addresses(addresses: list[tuple[str | None, ...]]) -> list[str | None]:
+    """``region_from_address`` for many records: one cpca call for all first tries."""
+    cleaned = [[p.strip() for p in parts if p and p.strip().upper() not in NOT_AN_ADDRESS] for parts in addresses]
+    firsts = [parts[0] if parts else "" for parts in cleaned]
+    found = list(_cpca().transform(firsts)["adcode"]) if any(firsts) else [None] * len(firsts)
+    return [code if isinstance(code, str) and code.isdigit() else (region_from_address(*parts) if parts else None)
+            for code, parts in zip(found, addresses)]
+
+
+def region_of_firm(code: str | None, address: str | None, province: str | None, district: str | None) -> Region:
+    """The firm's region: from the credit code when it is valid, else from its address."""
+    if code and credit_code_problem(code) is None:
+        return Region(region_of(code), "credit_code")
+    found = region_from_address(address, district, province)
+    return Region(found, "address") if found else Region(None, "none")

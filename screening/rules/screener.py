@@ -1,0 +1,149 @@
+"""The verdict per firm (SCREENING_RULES.md section 4), joining lists, matching and evidence.
+
+Flagged means at least one occurrence counts, from a list that applies to the firm's region,
+and the firm is not exempt. Every hit is reported, counted or not, with why not.
+Attention (tier 关注) means the firm is neither flagged nor exempt and the extended tier
+(screening/extended.py, switchable) has a hit in its name; it never changes ``flagged``.
+"""
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+from screening.rules.clauses import ClauseJudge, bracket_spans
+from screening.rules.company_names import NameParser
+from screening.rules.extended import ExtendedTier
+from screening.rules.exemptions import ExemptionChecker
+from screening.rules.hits import FirmResult, Hit
+from screening.rules.matcher import Occurrence, Prefilter, TermMatcher
+from screening.rules.folding import FoldedText, fold
+from screening.rules.regions import Region
+from screening.rules.segmenter import Segmenter
+from screening.rules.termlists import Term, TermList, load_categories, load_lists, read_toml
+from screening.rules.words import WordJudge, load_false_friends
+
+SUSPENSION_WHY = "suspension list: acts on applications (new registration, change, move-in), not on existing firms"
+FIELDS = ("name", "scope")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What is true of an occurrence whatever list it came from: negated or not a word."""
+
+    why: str | None
+
+
+class Screener:
+    """Screens firms against the loaded term lists."""
+
+    def __init__(self, lists: list[TermList], keywords_dir: Path, registers_dir: Path, extended: bool = False):
+        self.lists = lists
+        self.keywords_dir, self.registers_dir = keywords_dir, registers_dir
+        self.categories = load_categories(keywords_dir)
+        self.names = NameParser.from_file(keywords_dir / "name_parts.toml")
+        self.extended = load_extended(keywords_dir) if extended else None
+        self.matcher = TermMatcher(lists)
+        self.prefilter = Prefilter(self.matcher.entries)
+        segmenter = Segmenter(self.matcher.entries)
+        self.clauses = ClauseJudge(segmenter)
+        self.words = WordJudge(segmenter, load_false_friends(keywords_dir / "false_friends.toml"))
+        self.exemptions = ExemptionChecker(registers_dir)
+
+    @classmethod
+    def load(cls, keywords_dir: Path, registers_dir: Path, extended: bool = True) -> "Screener":
+        """A screener over the lists in ``keywords_dir`` and the registers in ``registers_dir``."""
+        return cls(load_lists(keywords_dir), keywords_dir, registers_dir, extended)
+
+    @property
+    def category_priority(self) -> dict[str, int]:
+        """The watch-list order of each category of the loaded lists (1 first)."""
+        return {name: category.priority for name, category in self.categories.items()}
+
+    def without_extended(self) -> "Screener":
+        """The same screener with the extended tier switched off (no extended hits at all)."""
+        plain = copy.copy(self)
+        plain.extended = None
+        return plain
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """The version of every loaded list, by list id."""
+        return {term_list.id: term_list.version for term_list in self.lists}
+
+    def evidence(self, field: str, text: FoldedText, occurrence: Occurrence, spans: list | None) -> Evidence:
+        """Negation (scope only; ``spans`` are its brackets) and word evidence for one occurrence."""
+        start, end, term = occurrence.start, occurrence.end, occurrence.folded
+        negation = self.clauses.negation(text.text, start, end, term, spans) if field == "scope" else None
+        if negation:
+            first, last = text.original_span(negation.start, negation.end)
+            return Evidence(f"negated ({negation.cue}): {text.original[first:last]}")
+        return Evidence(self.words.not_a_word(text.text, start, end, term))
+
+    @staticmethod
+    def why_not(term: Term, region: str | None, evidence: Evidence) -> str | None:
+        """Why an occurrence of ``term`` does not count, or None when it counts."""
+        if not term.applies_in(region):
+            return f"other region's list: {term.list_id} applies in {'/'.join(term.regions)}"
+        if evidence.why:
+            return evidence.why
+        return SUSPENSION_WHY if term.action == "suspend" else None
+
+    def hits_in(self, field: str, original: str | None, region: str | None) -> list[Hit]:
+        """Every hit of every list in one field's text."""
+        if not original:
+            return []
+        text = fold(original)
+        spans = bracket_spans(text.text) if field == "scope" else None
+        hits = []
+        for occurrence in self.matcher.occurrences(text.text):
+            terms = [t for t in self.matcher.entries[occurrence.folded] if field in t.fields]
+            if not terms:
+                continue
+            evidence = self.evidence(field, text, occurrence, spans)
+            start, end = text.original_span(occurrence.start, occurrence.end)
+            for term in terms:
+                why = self.why_not(term, region, evidence)
+                hits.append(Hit(
+                    term.term, field, start, end, why is None, why, term.list_id, term.list_version,
+                    term.source, term.category, term.regulator, term.regulators, term.action, term.tier,
+                    original[start:end],
+                ))
+        return hits
+
+    def screen(self, record: int, fields: dict, region: Region, rejected: str | None = None) -> FirmResult:
+        """The full screening of one firm whose name or scope may contain a term."""
+        result = FirmResult(record, fields.get("credit_code"), fields.get("name"), region.code, region.source,
+                            rejected=rejected)
+        for field in FIELDS:
+            result.hits.extend(self.hits_in(field, fields.get(field), region.code))
+        name = fields.get("name")
+        result.name_parts = self.names.parse(name) if name else None
+        if self.extended:
+            result.hits.extend(self.extended.hits(name, result.name_parts, result.counting_hits))
+        if result.hits:
+            exemption = self.exemptions.check(name)
+            result.exempt = exemption.as_dict() if exemption else None
+        result.flagged = bool(result.counting_hits) and result.exempt is None
+        result.attention = bool(result.attention_hits) and not result.flagged and result.exempt is None
+        result.use = record_use(result)
+        return result
+
+
+def record_use(result: FirmResult) -> str | None:
+    """claim when any counting hit is a claim, mention when all are mentions, None when not flagged
+    (a counting hit whose use was not judged counts as a claim: never ranked below the claims)."""
+    if not result.flagged:
+        return None
+    uses = {hit.use or "claim" for hit in result.counting_hits}
+    return "claim" if "claim" in uses else "mention"
+
+
+def product_screener(settings) -> Screener:
+    """The screener over the lists, registers and extended-tier switch of ``settings`` (read by the caller)."""
+    return Screener.load(settings.keywords_dir, settings.registers_dir, settings.extended_tier)
+
+
+def load_extended(keywords_dir: Path) -> ExtendedTier:
+    """The extended tier of ``keywords_dir``; its version covers the name-parts vocabulary it relies on."""
+    return ExtendedTier(keywords_dir / "extended.toml", load_categories(keywords_dir),
+                        {"name_parts": read_toml(keywords_dir / "name_parts.toml")})

@@ -1,0 +1,177 @@
+"""Safe cells: formula-like starts neutralised, personal ID numbers masked, safe file and sheet names."""
+
+from datetime import date, datetime
+import re
+
+from hypothesis import given, settings, strategies as st
+import pytest
+from stdnum.cn import ric, uscc
+
+from screening.errors import ConfigError
+from screening.extract.personal_ids import is_personal_id, mask_ids, upgraded
+from screening.handoff.safe_cells import (file_stem, neutralise, regulator_slug, safe_offset, safe_text, sheet_name)
+
+BASE = "11010519491231002"
+VALID_ID = BASE + ric.calc_check_digit(BASE + "0")  # stdnum drops the last character: pass a placeholder
+WRONG_CHECK = BASE + "0"
+MASKED = VALID_ID[:6] + "********" + VALID_ID[-4:]
+OLD_ID = "110105491231002"                    # first-generation card: 110105, born 1949-12-31, sequence 002
+OLD_MASKED = OLD_ID[:6] + "*****" + OLD_ID[-4:]
+OLD_X = "110105491231109"                     # its 18-digit form ends in X
+FULL_WIDTH_OLD = "".join(chr(ord(c) + 0xFEE0) for c in OLD_ID)  # １１０１０５…
+FULL_WIDTH_ID = "".join(chr(ord(c) + 0xFEE0) for c in VALID_ID)
+CREDIT_CODE = "91310115312345678" + uscc.calc_check_digit("91310115312345678")  # all digits, valid USCC
+NO_COUNTY = "521201015205170778"  # province 52 known to stdnum, county 1201 not: stdnum 2.2 raised KeyError
+
+
+NEUTRALISE = [
+    ("=1+1", "'=1+1"),
+    ("+86 21 5555", "'+86 21 5555"),
+    ("-2", "'-2"),
+    ("-", "'-"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\t=cmd", "'\t=cmd"),
+    ("\r=x", "'\r=x"),
+    ("上海甲投资管理有限公司", "上海甲投资管理有限公司"),
+    ("投资管理；=1+1", "投资管理；=1+1"),  # only the start matters
+    ("2024-01-01", "2024-01-01"),
+    ("", ""),
+    ("'already", "'already"),
+    ("＝1+1", "'＝1+1"),             # full-width forms: some spreadsheets convert them on entry
+    ("＋86", "'＋86"),
+    ("－2", "'－2"),
+    ("＠SUM(A1)", "'＠SUM(A1)"),
+    (" =1+1", "' =1+1"),             # leading spaces do not hide a formula
+    ("\u3000＝x", "'\u3000＝x"),
+    ("\n=x", "'\n=x"),
+    ("投资=1", "投资=1"),
+    ("（=1）", "（=1）"),
+    ("   ", "   "),
+]
+
+
+def test_the_valid_id_is_valid():
+    assert ric.is_valid(VALID_ID) and not ric.is_valid(WRONG_CHECK) and VALID_ID.endswith("X")
+
+
+@pytest.mark.parametrize("text, expected", NEUTRALISE)
+def test_neutralise(text, expected):
+    assert neutralise(text) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, ""),
+    (True, "是"),
+    (False, "否"),
+    (3, "3"),
+    (-3, "'-3"),
+    (date(2026, 11, 22), "2026-11-22"),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    (f"={VALID_ID}", f"'={MASKED}"),
+])
+def test_safe_text(value, expected):
+    assert safe_text(value) == expected
+    assert safe_offset(value) == (1 if expected.startswith("'") and not str(value).startswith("'") else 0)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"张三 身份证{VALID_ID}", f"张三 身份证{MASKED}"),
+    (f"{VALID_ID}", MASKED),
+    (f"法人：{VALID_ID}；技术开发", f"法人：{MASKED}；技术开发"),
+    (f"{VALID_ID[:-1]}x", f"{MASKED[:-1]}x"),   # a lower-case check character is still an ID
+    (f"{VALID_ID[:-1]}7", f"{VALID_ID[:-1]}7"),  # wrong check character: not an ID
+    ("110105194913310027", "110105194913310027"),  # no 13th month
+    (WRONG_CHECK, WRONG_CHECK),                   # 18 digits, wrong check digit: not an ID
+    ("123456789012345678", "123456789012345678"),
+    (f"9{VALID_ID}", f"9{VALID_ID}"),            # part of a longer number: not an ID on its own
+    ("技术开发", "技术开发"),
+    # first-generation 15-digit cards: region + YYMMDD + sequence, checked through their 18-digit form
+    (OLD_ID, OLD_MASKED),
+    (f"股东：王五({OLD_ID})、赵六", f"股东：王五({OLD_MASKED})、赵六"),
+    (OLD_X, OLD_X[:6] + "*****" + OLD_X[-4:]),
+    (FULL_WIDTH_OLD, FULL_WIDTH_OLD[:6] + "*****" + FULL_WIDTH_OLD[-4:]),  # full-width digits count too
+    (FULL_WIDTH_ID, FULL_WIDTH_ID[:6] + "*" * 8 + FULL_WIDTH_ID[-4:]),
+    (f"{VALID_ID[:-1]}Ｘ", f"{MASKED[:-1]}Ｘ"),  # a full-width check character
+    # must NOT be masked
+    ("110105491331002", "110105491331002"),      # month 13
+    ("110105490230002", "110105490230002"),      # 30 February
+    ("990105491231002", "990105491231002"),      # no region 99
+    ("310115850101123", "310115850101123"),      # 浦东新区 exists from 1992: nobody born there in 1985
+    ("1101054912310021", "1101054912310021"),    # 16 digits
+    ("11010549123100212", "11010549123100212"),  # 17 digits
+    (f"{OLD_ID}5", f"{OLD_ID}5"),
+    (f"A{OLD_ID}", f"A{OLD_ID}"),
+    ("电话：13812345678，021-58889999", "电话：13812345678，021-58889999"),
+    ("注册资本100000000000000元", "注册资本100000000000000元"),
+    ("注册资本：5000.000000万人民币", "注册资本：5000.000000万人民币"),
+    (CREDIT_CODE, CREDIT_CODE),                  # a firm's credit code (9…): never a region code
+    ("91310115MA1K4XXXXX", "91310115MA1K4XXXXX"),
+    ("310115000123456", "310115000123456"),      # an old business registration number (工商注册号)
+    (NO_COUNTY, NO_COUNTY),                      # regression: used to raise KeyError inside stdnum
+    (NO_COUNTY[:6] + "491231002", NO_COUNTY[:6] + "491231002"),
+])
+def test_mask_ids(text, expected):
+    assert mask_ids(text) == expected
+    assert len(mask_ids(text)) == len(text)  # masking keeps spans valid
+
+
+def test_the_cases_mean_what_they_say():
+    assert is_personal_id(OLD_ID) and upgraded(OLD_ID) == VALID_ID  # the same person, both card generations
+    assert upgraded(OLD_X).endswith("X") and uscc.is_valid(CREDIT_CODE) and not is_personal_id(CREDIT_CODE)
+    assert not is_personal_id(NO_COUNTY) and not is_personal_id("310115000123456")
+
+
+@pytest.mark.parametrize("regulator, slug", [
+    ("银监局", "cbrc"), ("证监局", "csrc"), ("保监局", "circ"), ("人民银行", "pbc"), ("金融办", "jrb"),
+])
+def test_regulator_slugs(regulator, slug):
+    assert regulator_slug(regulator) == slug
+    assert file_stem(regulator, 7, datetime(2026, 11, 25, 12, 4, 5)) == f"{slug}_run7_20261125_120405"
+
+
+@pytest.mark.parametrize("regulator", ["../etc", "发改委", "", "jrb"])
+def test_unknown_regulator_is_refused(regulator):
+    with pytest.raises(ConfigError, match="unknown regulator"):
+        regulator_slug(regulator)
+
+
+@pytest.mark.parametrize("category, taken, expected", [
+    ("P2P网络借贷", set(), "P2P网络借贷"),
+    ("资产管理/跨界[金融]:*?", set(), "资产管理_跨界_金融____"),
+    (None, set(), "未分类"),
+    ("'引号'", set(), "引号"),
+    ("x" * 40, set(), "x" * 31),
+    ("P2P网络借贷", {"p2p网络借贷"}, "P2P网络借贷_2"),
+    ("x" * 40, {"x" * 31}, "x" * 29 + "_2"),
+])
+def test_sheet_name(category, taken, expected):
+    name = sheet_name(category, set(taken))
+    assert name == expected and len(name) <= 31
+
+
+REGION_CODES = ["110105", "110108", "120101", "310115", "330106", "440301", "521201", "999999"]
+SEPARATORS = st.sampled_from(["", "，", "、", "(", ")", "（", "）", " ", "张三", "身份证", "X", "0", "\n"])
+
+
+def id_like(region: str, born: date, sequence: int, old: bool, check: str | None) -> str:
+    """A 15-digit (``old``) or 18-character number shaped like an ID; ``check`` None: the right check digit."""
+    if old:
+        return f"{region}{born:%y%m%d}{sequence:03d}"
+    base = f"{region}{born:%Y%m%d}{sequence:03d}"
+    return base + (check if check is not None else ric.calc_check_digit(base + "0"))
+
+
+ID_LIKE = st.builds(id_like, st.sampled_from(REGION_CODES), st.dates(date(1900, 1, 1), date(1999, 12, 31)),
+                    st.integers(0, 999), st.booleans(), st.one_of(st.none(), st.sampled_from("0123456789X")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ID_LIKE, SEPARATORS), max_size=8))
+def test_mask_ids_never_raises_keeps_length_and_leaves_no_id_in_clear(pieces):
+    text = "".join(pieces)
+    masked = mask_ids(text)
+    assert len(masked) == len(text) and mask_ids(masked) == masked
+    for number in {p for p in pieces if len(p) >= 15 and is_personal_id(p)}:
+        for at in (i for i in range(len(masked)) if masked.startswith(number, i)):
+            around = text[at - 1:at] + text[at + len(number):at + len(number) + 1]
+            assert re.search(r"[\dA-Za-z]", around)  # in clear only as part of a longer number or code
