@@ -26,6 +26,8 @@ create table if not exists firms (
     name varchar, scope varchar, address varchar, province varchar, district varchar,
     legal_rep varchar, status varchar, registered_on varchar, capital varchar, abnormal boolean,
     shareholders varchar, region varchar, region_source varchar,
+    key_kind varchar,                   -- uscc | registration_number (a 15-digit 工商注册号 is the key)
+    registration_number varchar,        -- the 15-digit 工商注册号, when the extract gives one
     first_run bigint not null, last_run bigint not null, seen_on date,
     primary key (credit_code, version)
 );
@@ -68,6 +70,8 @@ create table if not exists watchlist (
 
 -- stores written before these columns existed
 alter table watchlist add column if not exists category_rank integer;
+alter table firms add column if not exists key_kind varchar;
+alter table firms add column if not exists registration_number varchar;
 alter table screenings add column if not exists use varchar;
 alter table hits add column if not exists use varchar;
 alter table hits add column if not exists use_reason varchar;

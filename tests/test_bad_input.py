@@ -202,6 +202,33 @@ def bad_checksums(tmp: Path) -> Path:
     return write_csv(tmp / "checksums.csv", [HEADER, *rows])
 
 
+OLD_NUMBER = "320404000009558"  # a real 工商注册号 (Changzhou), valid ISO 7064 MOD 11,10 check digit
+
+
+def old_registration_numbers(tmp: Path) -> Path:
+    """Existing firms under their 15-digit 工商注册号: in the code column, in a column of their own, both
+    numbers on one firm; wrong check digits and other lengths are still rejected."""
+    header = ["企业名称", "统一社会信用代码", "注册号", "经营范围", "住所"]
+    rows = [[NAMES[0], OLD_NUMBER, "", "投资管理咨询", "江苏省常州市"],
+            [NAMES[1], "", "320382000007600", SCOPES[1], PLACES[1]],
+            [NAMES[2], code(2), "320283000042188", SCOPES[2], PLACES[2]],
+            [NAMES[3], OLD_NUMBER[:-1] + "9", "", SCOPES[3], PLACES[3]],
+            [NAMES[4], "", "32038200000760", SCOPES[4], PLACES[4]]]
+    return write_csv(tmp / "old_numbers.csv", [header, *rows])
+
+
+def old_numbers_are_keys(db: Path, checked: list[dict]) -> None:
+    assert query(db, "select credit_code, key_kind, registration_number, region from firms order by credit_code") == [
+        ("320382000007600", "registration_number", "320382000007600", "320382"),
+        (OLD_NUMBER, "registration_number", OLD_NUMBER, "320404"),
+        (code(2), "uscc", "320283000042188", code(2)[2:8]),
+    ]
+    assert [(c["credit_code"], c["key_kind"], c["region"]) for c in checked[:2]] == [
+        (OLD_NUMBER, "registration_number", "320404"), ("320382000007600", "registration_number", "320382")]
+    assert checked[0]["flagged"] and any(hit["term"] == "投资管理" and hit["field"] == "scope" and hit["counts"]
+                                         for hit in checked[0]["hits"])
+
+
 def control_characters(tmp: Path) -> Path:
     rows = [firm(0, "甲\x07公司"), firm(1, scope="网\x7f贷信息服务"), firm(2, "乙公司\u202e"),
             [NAMES[3], code(3), SCOPES[3], "宁波市\x1b海曙区"],
@@ -332,8 +359,12 @@ CASES = [
                                         stored=tuple(NAMES[:2]), also=first_record_kept),
                  id="duplicate-codes-other-content"),
     pytest.param(bad_checksums, Loads(6, {2: "invalid credit code checksum", 3: "invalid credit code length",
-                                          4: "invalid credit code format", 5: "missing credit code"},
+                                          4: "invalid credit code format", 5: "missing credit code (or 15-digit registration number)"},
                                       stored=(NAMES[0], "小写代码有限公司")), id="bad-checksums"),
+    pytest.param(old_registration_numbers, Loads(5, {4: "invalid registration number checksum (ISO 7064 MOD 11,10)",
+                                                     5: "invalid registration number (expected 15 digits"},
+                                                 stored=tuple(NAMES[:3]), also=old_numbers_are_keys),
+                 id="old-registration-numbers"),
     pytest.param(control_characters, Loads(6, {1: "control character U+0007 in name",
                                                2: "control character U+007F in scope",
                                                3: "control character U+202E in name",

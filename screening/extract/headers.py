@@ -7,6 +7,7 @@ from screening.extract.damaged_text import misreading
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码", "credit_code", "uscc"),
+    "registration_number": ("注册号", "工商注册号", "营业执照注册号", "企业注册号", "registration_number", "reg_no"),
     "name": ("企业名称", "名称", "企业（机构）名称", "name", "company_name"),
     "scope": ("经营范围", "scope", "business_scope"),
     "address": ("住所", "注册地址", "地址", "address"),

@@ -61,6 +61,8 @@ class FirmResult:
     attention: bool = False
     name_parts: NameParts | None = None
     use: str | None = None  # claim when any counting hit is a claim, mention when all are; None unless flagged
+    key_kind: str | None = None  # uscc | registration_number (the firm's key), None when it has none usable
+    registration_number: str | None = None  # the 15-digit 工商注册号, when the extract gives one
 
     @property
     def counting_hits(self) -> list[Hit]:
@@ -75,7 +77,8 @@ class FirmResult:
     def as_dict(self) -> dict:
         """The JSON object ``regscreen check`` prints for this record."""
         return {
-            "record": self.record, "credit_code": self.credit_code, "name": self.name,
+            "record": self.record, "credit_code": self.credit_code, "key_kind": self.key_kind,
+            "registration_number": self.registration_number, "name": self.name,
             "region": self.region, "region_source": self.region_source, "flagged": self.flagged,
             "attention": self.attention, "use": self.use, "exempt": self.exempt, "rejected": self.rejected,
             "name_parts": self.name_parts.as_dict() if self.name_parts else None,

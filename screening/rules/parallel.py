@@ -18,7 +18,7 @@ import polars as pl
 from screening.extract.readers import read_extract
 from screening.rules.pipeline import screen_frame, screen_frames
 from screening.rules.screener import Screener
-from screening.rules.validation import FirstRecords
+from screening.rules.validation import FirstRecords, has_keys
 
 IN_FLIGHT_PER_WORKER = 2
 _worker_screener: Screener | None = None
@@ -32,8 +32,7 @@ def start_worker(keywords_dir: Path, registers_dir: Path, extended: bool) -> Non
 
 def screen_chunk(chunk: pl.DataFrame) -> pl.DataFrame:
     """Screen one chunk in a worker (the same call as in one process)."""
-    has_code = chunk.get_column("credit_code").null_count() < chunk.height
-    return screen_frame(_worker_screener, chunk, has_code)
+    return screen_frame(_worker_screener, chunk, has_keys(chunk))
 
 
 def in_order(pool: ProcessPoolExecutor, chunks: Iterator[pl.DataFrame], depth: int) -> Iterator[pl.DataFrame]:

@@ -12,10 +12,11 @@ import polars as pl
 
 from screening.extract.readers import CHUNK_ROWS, read_extract
 from screening.rules.hits import FirmResult
+from screening.rules.identifiers import REGISTRATION_NUMBER, key_region
 from screening.rules.regions import Region, regions_from_addresses
 from screening.rules.results import RESULT, firm_result, screened_frame
 from screening.rules.screener import Screener
-from screening.rules.validation import FirstRecords, with_rejections
+from screening.rules.validation import FirstRecords, has_keys, with_rejections
 
 TEXT_COLUMNS = ("name", "scope")
 
@@ -32,7 +33,7 @@ def candidate_mask(screener: Screener, chunk: pl.DataFrame) -> pl.Series:
 
 def _address_regions(frame: pl.DataFrame) -> pl.Series:
     """Region from the address for records without a valid code (few; one cpca call per chunk)."""
-    needed = frame.with_row_index("at").filter(pl.col("code_problem").is_not_null() | pl.col("credit_code").is_null())
+    needed = frame.with_row_index("at").filter(pl.col("key_kind").is_null())
     regions: list[str | None] = [None] * frame.height
     parts = needed.select("address", "district", "province").rows()
     for at, region in zip(needed["at"].to_list(), regions_from_addresses(parts) if parts else []):
@@ -44,10 +45,12 @@ def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool) -> pl.DataF
     """Columns for every record: stripped code, reject reason, region and its source, candidate."""
     frame = with_rejections(chunk, has_code).with_columns(candidate_mask(screener, chunk))
     frame = frame.with_columns(_address_regions(frame))
-    valid = pl.col("credit_code").is_not_null() & pl.col("code_problem").is_null()
+    from_key = key_region(pl.col("credit_code"), pl.col("key_kind"))
+    source = pl.when(pl.col("key_kind") == REGISTRATION_NUMBER).then(pl.lit("registration_number")).otherwise(
+        pl.lit("credit_code"))
     return frame.with_columns(
-        pl.when(valid).then(pl.col("credit_code").str.slice(2, 6)).otherwise(pl.col("address_region")).alias("region"),
-        pl.when(valid).then(pl.lit("credit_code")).when(pl.col("address_region").is_not_null())
+        pl.coalesce(from_key, pl.col("address_region")).alias("region"),
+        pl.when(from_key.is_not_null()).then(source).when(pl.col("address_region").is_not_null())
         .then(pl.lit("address")).otherwise(pl.lit("none")).alias("region_source"),
     )
 
@@ -78,7 +81,7 @@ def screen_frames(screener: Screener, path: Path, chunk_rows: int = CHUNK_ROWS) 
     credit code already seen is rejected as a duplicate, as ``scan`` does)."""
     first_records = FirstRecords()
     for chunk in read_extract(path, chunk_rows):
-        has_code = chunk.get_column("credit_code").null_count() < chunk.height
+        has_code = has_keys(chunk)
         yield first_records.mark(screen_frame(screener, chunk, has_code))
 
 

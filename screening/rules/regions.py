@@ -10,7 +10,9 @@ from functools import lru_cache
 import logging
 import warnings
 
-from screening.rules.identifiers import credit_code_problem, region_of
+import polars as pl
+
+from screening.rules.identifiers import key_columns, key_region
 
 NOT_AN_ADDRESS = {"", "N/A", "NA", "NULL", "NONE", "-", "无"}
 
@@ -56,9 +58,15 @@ def regions_from_addresses(addresses: list[tuple[str | None, ...]]) -> list[str 
             for code, parts in zip(found, addresses)]
 
 
-def region_of_firm(code: str | None, address: str | None, province: str | None, district: str | None) -> Region:
-    """The firm's region: from the credit code when it is valid, else from its address."""
-    if code and credit_code_problem(code) is None:
-        return Region(region_of(code), "credit_code")
+def region_of_firm(code: str | None, address: str | None, province: str | None, district: str | None,
+                   registration_number: str | None = None) -> Region:
+    """The firm's region: from its credit code or 15-digit registration number when valid, else from its
+    address (the same rules as the columns of a chunk, for one firm)."""
+    keyed = pl.DataFrame({"credit_code": [code], "registration_number": [registration_number]},
+                         schema={"credit_code": pl.Utf8, "registration_number": pl.Utf8})
+    keyed = keyed.select(key_columns(pl.col("credit_code"), pl.col("registration_number")))
+    found = keyed.select(key_region(pl.col("credit_code"), pl.col("key_kind")), "key_kind").row(0)
+    if found[0]:
+        return Region(found[0], "credit_code" if found[1] == "uscc" else "registration_number")
     found = region_from_address(address, district, province)
     return Region(found, "address") if found else Region(None, "none")

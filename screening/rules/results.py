@@ -15,7 +15,8 @@ HIT = pl.Struct({
 PART = pl.Struct({"text": pl.Utf8, "start": pl.Int64, "end": pl.Int64})
 NAME_PARTS = pl.Struct({name: PART for name in ("region", "trade_name", "industry", "form", "branch")})
 RESULT = {
-    "record": pl.Int64, "credit_code": pl.Utf8, "name": pl.Utf8, "region": pl.Utf8,
+    "record": pl.Int64, "credit_code": pl.Utf8, "key_kind": pl.Utf8, "registration_number": pl.Utf8,
+    "name": pl.Utf8, "region": pl.Utf8,
     "region_source": pl.Utf8, "flagged": pl.Boolean, "attention": pl.Boolean, "use": pl.Utf8, "exempt": EXEMPT,
     "rejected": pl.Utf8, "name_parts": NAME_PARTS, "hits": pl.List(HIT),
 }
@@ -54,4 +55,5 @@ def firm_result(row: dict) -> FirmResult:
     hits = [Hit(**(hit | {"regulators": tuple(hit["regulators"] or ())})) for hit in row["hits"] or ()]
     return FirmResult(row["record"], row["credit_code"], row["name"], row["region"], row["region_source"],
                       row["flagged"], row["exempt"], row["rejected"], hits, bool(row.get("attention")),
-                      NameParts.from_dict(row.get("name_parts")), row.get("use"))
+                      NameParts.from_dict(row.get("name_parts")), row.get("use"), row.get("key_kind"),
+                      row.get("registration_number"))

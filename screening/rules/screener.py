@@ -113,7 +113,8 @@ class Screener:
     def screen(self, record: int, fields: dict, region: Region, rejected: str | None = None) -> FirmResult:
         """The full screening of one firm whose name or scope may contain a term."""
         result = FirmResult(record, fields.get("credit_code"), fields.get("name"), region.code, region.source,
-                            rejected=rejected)
+                            rejected=rejected, key_kind=fields.get("key_kind"),
+                            registration_number=fields.get("registration_number"))
         for field in FIELDS:
             result.hits.extend(self.hits_in(field, fields.get(field), region.code))
         name = fields.get("name")

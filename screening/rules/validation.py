@@ -1,8 +1,8 @@
 """Whether a read record can be loaded: a reason to reject it, or null.
 
 Checked on columns for a whole chunk: a read problem first, then an empty name, then damaged
-text (control characters, lost characters, mojibake: ``extract.damaged_text``), then the credit
-code (python-stdnum). A rejected record is still screened where its fields are readable (an
+text (control characters, lost characters, mojibake: ``extract.damaged_text``), then the firm's
+key: a valid credit code, or a valid 15-digit registration number (``rules.identifiers``). A rejected record is still screened where its fields are readable (an
 analyst sees its hits) but is not loaded into the store until the office fixes it.
 
 A later record with a credit code already seen in the same extract is rejected too, naming the
@@ -11,20 +11,28 @@ first (staging does it for ``scan``; ``FirstRecords`` does the same for ``check`
 
 import polars as pl
 
-from screening.rules.identifiers import credit_code_problem
 from screening.extract.damaged_text import damage, suspects
 from screening.extract.headers import CANONICAL
 from screening.extract.readers import make_chunk
+from screening.rules.identifiers import with_key
 
-TEXT_FIELDS = tuple(c for c in CANONICAL if c not in ("credit_code", "source_file", "source_line"))
+KEY_FIELDS = ("credit_code", "registration_number")
+TEXT_FIELDS = tuple(c for c in CANONICAL if c not in (*KEY_FIELDS, "source_file", "source_line"))
 DUPLICATE = "duplicate credit code in this extract (first at record {})"
 
 
-def code_problems(codes: pl.Series, has_code: bool) -> pl.Series:
-    """Why each credit code is unusable (null when valid, or when the extract has no codes)."""
-    if not has_code:
-        return pl.Series("code_problem", [None] * len(codes), dtype=pl.Utf8)
-    return pl.Series("code_problem", [credit_code_problem(c) for c in codes.to_list()], dtype=pl.Utf8)
+def has_keys(chunk: pl.DataFrame) -> bool:
+    """Whether the chunk carries firm keys at all (a credit code or a registration number on some row):
+    a names-only extract can be checked, not stored."""
+    return any(chunk.get_column(column).null_count() < chunk.height for column in KEY_FIELDS)
+
+
+def keyed(chunk: pl.DataFrame, has_code: bool) -> pl.DataFrame:
+    """The chunk with the key columns (``credit_code`` compacted, ``key_kind``, ``registration_number``)
+    and ``code_problem``, why the key is unusable (all null when the extract has no keys)."""
+    if has_code:
+        return with_key(chunk).rename({"key_problem": "code_problem"})
+    return chunk.with_columns(pl.lit(None, pl.Utf8).alias("key_kind"), pl.lit(None, pl.Utf8).alias("code_problem"))
 
 
 def text_problems(chunk: pl.DataFrame) -> pl.Series:
@@ -40,10 +48,8 @@ def text_problems(chunk: pl.DataFrame) -> pl.Series:
 
 
 def with_rejections(chunk: pl.DataFrame, has_code: bool) -> pl.DataFrame:
-    """The chunk with the credit code stripped and upper-cased (blank → null), ``code_problem`` and ``rejected``."""
-    code = pl.col("credit_code").str.strip_chars().str.to_uppercase()
-    frame = chunk.with_columns(pl.when(code != "").then(code).alias("credit_code"))
-    frame = frame.with_columns(code_problems(frame["credit_code"], has_code), text_problems(frame))
+    """The chunk with its key columns (:func:`keyed`), ``code_problem`` and ``rejected``."""
+    frame = keyed(chunk, has_code).with_columns(text_problems(chunk))
     empty_name = pl.col("name").fill_null("").str.strip_chars() == ""
     problem = pl.when(pl.col("problem") != "").then(pl.col("problem"))
     rejected = pl.coalesce(problem, pl.when(empty_name).then(pl.lit("empty name")), pl.col("text_problem"),

@@ -15,7 +15,7 @@ import polars as pl
 from screening.errors import ExtractError
 from screening.extract.headers import ALIASES, CANONICAL
 from screening.extract.readers import make_chunk, read_extract
-from screening.rules.validation import with_rejections
+from screening.rules.validation import has_keys, with_rejections
 
 STORED = ("name", "scope", "address", "province", "district", "legal_rep", "status", "registered_on", "capital",
           "abnormal", "shareholders")
@@ -75,9 +75,10 @@ def stage_extract(path: Path, chunk_rows: int, on_chunk=lambda rows: None) -> St
     """Read and validate the whole extract; ``on_chunk`` is told how many rows each chunk had."""
     loaded, rejects, rows_in = [], [], 0
     for chunk in read_extract(path, chunk_rows):
-        if chunk.get_column("credit_code").null_count() == chunk.height and chunk.height:
+        if chunk.height and not has_keys(chunk):
             raise ExtractError(f"{path}: the store needs a credit code column; accepted headers: "
-                               f"{', '.join(ALIASES['credit_code'])}")
+                               f"{', '.join(ALIASES['credit_code'])} (or a 15-digit registration number column: "
+                               f"{', '.join(ALIASES['registration_number'])})")
         frame = with_rejections(chunk, has_code=True)
         rows_in += frame.height
         loaded.append(frame.filter(pl.col("rejected").is_null()))

@@ -10,7 +10,7 @@ import polars as pl
 
 FIRM_COLUMNS = ("credit_code", "version", "content_hash", "screen_hash", "name", "scope", "address", "province",
                 "district", "legal_rep", "status", "registered_on", "capital", "abnormal_flag", "shareholders",
-                "region", "region_source")
+                "region", "region_source", "key_kind", "registration_number")
 HIT_COLUMNS = ("term", "field", "start", "end", "counts", "why", "list", "list_version", "source", "category",
                "regulator", "regulators", "action", "tier", "matched", "use", "use_reason", "obfuscated")
 

@@ -25,7 +25,7 @@ BEIJING_2 = code("91110108MA0000001")
 SHANGHAI = code("91310115MA0000000")
 BAD_CHECKSUM = BEIJING_2[:-1] + ("0" if BEIJING_2[-1] != "0" else "1")
 
-RESULT_KEYS = {"record", "credit_code", "name", "region", "region_source", "flagged", "attention", "use", "exempt", "rejected",
+RESULT_KEYS = {"record", "credit_code", "key_kind", "registration_number", "name", "region", "region_source", "flagged", "attention", "use", "exempt", "rejected",
                "name_parts", "hits"}
 HIT_KEYS = {"term", "field", "start", "end", "counts", "why", "list", "list_version", "source", "category", "regulator"}
 LIST_IDS = {"national", "beijing_watch", "beijing_name_suspension", "beijing_scope_suspension", "jiangsu",
@@ -78,7 +78,7 @@ def test_check_output_is_utf8_with_chinese_unescaped(run, extract):
         (2, False, None, "110108"),
         (3, True, None, "310115"),
         (4, False, "invalid credit code checksum", "110108"),  # region falls back to the address
-        (5, True, "missing credit code", "330100"),
+        (5, True, "missing credit code (or 15-digit registration number)", "330100"),
     ],
 )
 def test_check_verdicts(run, extract, record, flagged, rejected, region):
@@ -151,7 +151,7 @@ def test_printed_credit_code_is_stripped_or_null_with_or_without_hits(run, tmp_p
     path = write_csv(tmp_path / "extract.csv", [["企业名称", "统一社会信用代码"], [name, cell]])
     (obj,) = jsonl(run("check", path))
     assert obj["credit_code"] == printed
-    assert obj["rejected"] == (None if printed else "missing credit code")
+    assert obj["rejected"] == (None if printed else "missing credit code (or 15-digit registration number)")
 
 
 def test_malformed_record_gets_a_line_with_the_problem(run, tmp_path):

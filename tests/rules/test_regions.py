@@ -1,8 +1,7 @@
-"""Region from the credit code, else from the address (cpca)."""
+"""Region from the credit code or the 15-digit registration number, else from the address (cpca)."""
 
 import pytest
 
-from screening.rules.identifiers import credit_code_problem
 from screening.rules.regions import region_of_firm
 
 
@@ -12,18 +11,16 @@ from screening.rules.regions import region_of_firm
     ("", "局前街78号", "江苏", "常州", "320400", "address"),
     (None, "北京市西城区金融大街", None, None, "110102", "address"),
     ("", "N/A", "N/A", "N/A", None, "none"),
+    # an existing firm under its old 工商注册号: the first six digits are the registering authority's
+    ("320404000009558", "北京市朝阳区", None, None, "320404", "registration_number"),
+    # a 15-digit number with a wrong check digit is no key: the address decides
+    ("320404000009559", "北京市朝阳区建国路", None, None, "110105", "address"),
 ])
 def test_region_cases(code, address, province, district, region, source):
     found = region_of_firm(code, address, province, district)
     assert (found.code, found.source) == (region, source)
 
 
-@pytest.mark.parametrize("code, problem", [
-    ("91440101190508453C", None),
-    ("91440101190508453X", "invalid credit code checksum"),
-    ("9144010119050845", "invalid credit code length (expected 18 characters)"),
-    ("", "missing credit code"),
-    (None, "missing credit code"),
-])
-def test_credit_code_problems(code, problem):
-    assert credit_code_problem(code) == problem
+def test_region_from_a_registration_number_in_its_own_column():
+    found = region_of_firm(None, "北京市朝阳区", None, None, registration_number="320404000009558")
+    assert (found.code, found.source) == ("320404", "registration_number")

@@ -44,16 +44,16 @@ MALFORMED = "malformed record at line 36: 9 fields, the header has 10; check the
         ({"name": "湖州某社", "credit_code": wrong_last_char(VALID[1])}, True, "invalid credit code checksum"),
         ({"name": "温州某公司", "credit_code": wrong_last_char(VALID[2])}, True, "invalid credit code checksum"),
         # wrong length
-        ({"name": "某公司", "credit_code": VALID[0][:-1]}, True, "invalid credit code length (expected 18 characters)"),
-        ({"name": "某公司", "credit_code": VALID[0] + "1"}, True, "invalid credit code length (expected 18 characters)"),
-        ({"name": "某公司", "credit_code": "123"}, True, "invalid credit code length (expected 18 characters)"),
+        ({"name": "某公司", "credit_code": VALID[0][:-1]}, True, "invalid credit code length (expected 18 characters, or a 15-digit registration number)"),
+        ({"name": "某公司", "credit_code": VALID[0] + "1"}, True, "invalid credit code length (expected 18 characters, or a 15-digit registration number)"),
+        ({"name": "某公司", "credit_code": "123"}, True, "invalid credit code length (expected 18 characters, or a 15-digit registration number)"),
         # bad character
         ({"name": "某公司", "credit_code": VALID[0][:-1] + "!"}, True, "invalid credit code format"),
         # missing code where the extract has a code column
-        ({"name": "某公司", "credit_code": None}, True, "missing credit code"),
-        ({"name": "某公司", "credit_code": ""}, True, "missing credit code"),
-        ({"name": "某公司", "credit_code": "   "}, True, "missing credit code"),
-        ({"name": "某公司"}, True, "missing credit code"),
+        ({"name": "某公司", "credit_code": None}, True, "missing credit code (or 15-digit registration number)"),
+        ({"name": "某公司", "credit_code": ""}, True, "missing credit code (or 15-digit registration number)"),
+        ({"name": "某公司", "credit_code": "   "}, True, "missing credit code (or 15-digit registration number)"),
+        ({"name": "某公司"}, True, "missing credit code (or 15-digit registration number)"),
         # no code column: the code is not checked at all
         ({"name": "某公司", "credit_code": None}, False, None),
         ({"name": "某公司"}, False, None),

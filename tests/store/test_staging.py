@@ -42,7 +42,7 @@ def test_rows_in_equals_loaded_plus_rejected(tmp_path, chunk_rows):
     assert reasons == {
         2: "invalid credit code checksum",
         3: "empty name",
-        4: "missing credit code",
+        4: "missing credit code (or 15-digit registration number)",
         5: "duplicate credit code in this extract (first at record 1)",
         8: "empty name",
     }
