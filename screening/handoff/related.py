@@ -4,7 +4,10 @@ their watch-list status and latest decision (the store writes the links: :mod:`s
 from pathlib import Path
 
 from screening.errors import NotFound
+from screening.extract.persons import NOT_A_NAME, links_of
 from screening.store.database import reading
+
+MASKED_MARKS = ("*", "＊")
 
 
 def latest_decision(con, credit_code: str) -> str | None:
@@ -33,15 +36,34 @@ def related(con, credit_code: str) -> list[dict]:
     return [dict(zip(keys, row)) for row in rows]
 
 
+def no_links_reason(con, credit_code: str) -> str:
+    """Why a firm has no related firm, in Chinese: no person named, names masked at the source (王*, which
+    would join unrelated people), links not written yet for this version, or no one shared."""
+    found = con.execute("select legal_rep, shareholders from v_firms_latest where credit_code = ?", [credit_code]).fetchall()
+    legal_rep, shareholders = found[0] if found else (None, None)
+    cells = [c.strip() for c in (legal_rep, shareholders) if c and c.strip().upper() not in NOT_A_NAME]
+    if not cells:
+        return "登记信息未载明法定代表人或股东，无从关联其他企业"
+    if not links_of(legal_rep, shareholders):
+        if any(mark in cell for cell in cells for mark in MASKED_MARKS):
+            return "源数据中的法定代表人、股东姓名已脱敏（如 王*），同姓者无法区分，不作关联"
+        return "法定代表人、股东栏目中没有可识别的姓名，无从关联其他企业"
+    linked = con.execute("select count(*) from person_links where credit_code = ?", [credit_code]).fetchall()[0][0]
+    if not linked:
+        return "该登记版本载入于关联功能之前，尚无关联记录（登记变更或全量重新载入后生成）"
+    return "其法定代表人、股东未出现在库中其他企业"
+
+
 def firm_exists(con, credit_code: str) -> bool:
     """True when the store has a registration of ``credit_code``."""
     return bool(con.execute("select count(*) from firms where credit_code = ?", [credit_code]).fetchall()[0][0])
 
 
-def related_report(db: Path, credit_code: str) -> tuple[str | None, list[dict]]:
-    """(the firm's latest decision, its related firms) from the published snapshot; NotFound when the
-    store has no registration of ``credit_code``."""
+def related_report(db: Path, credit_code: str) -> tuple[str | None, list[dict], str | None]:
+    """(the firm's latest decision, its related firms, why there are none) from the published snapshot;
+    NotFound when the store has no registration of ``credit_code``."""
     with reading(db) as con:
         if not firm_exists(con, credit_code):
             raise NotFound(f"{credit_code}: no such firm in the store (check the credit code, or pass --db)")
-        return latest_decision(con, credit_code), related(con, credit_code)
+        rows = related(con, credit_code)
+        return latest_decision(con, credit_code), rows, None if rows else no_links_reason(con, credit_code)
