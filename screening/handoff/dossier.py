@@ -38,15 +38,17 @@ def gather(con, credit_code: str) -> dict:
                          "left join runs r on r.run_id = f.first_run where f.credit_code = ? order by f.version", [code])
     if not versions:
         raise UnknownFirm(f"{code}: no such firm in the store (check the credit code, or pass --db)")
-    for version in versions:
-        screening = fetch_dicts(con, "select run_id, flagged, counting_hits, lead_regulator, lead_category, exempt_reason, hold, "
-                                "use from screenings where credit_code = ? and version = ? order by run_id desc limit 1",
-                                [code, version["version"]])
-        version["screening"] = screening[0] if screening else None
-        version["hits"] = fetch_dicts(con, "select term, field, span_start as start, span_end as \"end\", counts, why, list, "
-                                      "source, category, regulator, tier, use, use_reason, obfuscated from hits "
-                                      "where credit_code = ? and version = ? and run_id = ? order by field, span_start",
-                                      [code, version["version"], screening[0]["run_id"]]) if screening else []
+    screenings = {row["version"]: row for row in fetch_dicts(
+        con, "select version, run_id, flagged, counting_hits, lead_regulator, lead_category, exempt_reason, hold, use "
+             "from screenings where credit_code = ? qualify row_number() over (partition by version order by run_id desc) = 1",
+        [code])}
+    hits = fetch_dicts(con, "select version, run_id, term, field, span_start as start, span_end as \"end\", counts, why, list, "
+                            "source, category, regulator, tier, use, use_reason, obfuscated from hits where credit_code = ? "
+                            "order by version, field, span_start", [code])
+    for version in versions:  # each version with its latest screening and that screening's hits
+        version["screening"] = screenings.get(version["version"])
+        run = version["screening"]["run_id"] if version["screening"] else None
+        version["hits"] = [h for h in hits if (h["version"], h["run_id"]) == (version["version"], run)]
     watch = fetch_dicts(con, "select * from watchlist where credit_code = ?", [code])
     decisions = fetch_dicts(con, "select decision_id, decision, reason, decided_by, decided_at, content_hash "
                             "from decisions where credit_code = ? order by decided_at, decision_id", [code])
@@ -56,7 +58,7 @@ def gather(con, credit_code: str) -> dict:
         "audit": fetch_dicts(con, "select run_id, changed_at, old_status, new_status, reason from audit "
                              "where credit_code = ? order by changed_at, run_id", [code]),
         "decisions": decisions, "latest_decision": decisions[-1]["decision"] if decisions else None,
-        "related": found_related, "related_none": None if found_related else no_links_reason(con, code),
+        "related": found_related, "related_none": None if found_related else no_links_reason(con, code, versions[-1]),
     }
 
 

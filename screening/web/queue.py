@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from math import ceil
 from pathlib import Path
 import re
+import threading
 import time
 from urllib.parse import urlencode
 
@@ -18,12 +19,14 @@ from fastapi.responses import Response
 from screening.errors import UsageError
 from screening.rules.places import place_name, province_name
 from screening.store.database import SQL_DIR, fetch_dicts, read_sql_file, reading
+from screening.store.publish import snapshot_path
 from screening.web.auth import config_of, current_session
 from screening.web.sessions import Session
 from screening.web.templating import TEMPLATES
 
 QUEUE_SQL = read_sql_file(SQL_DIR / "web" / "review_queue.sql").sql
 FACETS_SQL = read_sql_file(SQL_DIR / "web" / "queue_facets.sql").sql
+USE_SQL = read_sql_file(SQL_DIR / "web" / "queue_use.sql").sql
 REGULATORS = ("银监局", "证监局", "保监局", "人民银行", "金融办")
 CHOICES = {"use": ("claim", "mention"), "status": ("new", "continuing", "changed"),
            "decided": ("0", "1", "all"), "abnormal": ("", "1", "0"), "hold": ("", "1", "0")}
@@ -49,11 +52,12 @@ class Filters:
     q: str = ""
     page: int = 1
 
-    def parameters(self, page_size: int) -> dict:
-        """The SQL file's parameters."""
+    def parameters(self, page_size: int, uses: dict[str, str]) -> dict:
+        """The SQL file's parameters; ``uses`` is the use of every active firm (the use filter becomes its firms)."""
         flag = {"1": True, "0": False, "": None}
+        use_codes = [code for code, use in uses.items() if use == self.use] if self.use else None
         return {"regulator": self.regulator or None, "province": self.province or None, "region": self.region or None,
-                "category": self.category or None, "use": self.use or None, "status": self.status or None,
+                "category": self.category or None, "use_codes": use_codes, "status": self.status or None,
                 "abnormal": flag[self.abnormal], "hold": flag[self.hold],
                 "decided": None if self.decided == "all" else self.decided == "1", "search": self.q or None,
                 "limit": page_size, "offset": (self.page - 1) * page_size}
@@ -86,9 +90,39 @@ def filters_of(query: dict[str, str]) -> Filters:
     return Filters(**values)
 
 
-def facets(con, chosen_province: str) -> dict:
+class PerSnapshot:
+    """What every queue page needs and only a publish changes — the filters' options and each active firm's
+    use — read once per published snapshot (by its inode, size and time) instead of once per page."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.found: dict[Path, tuple[tuple, dict]] = {}
+
+    def get(self, con, db: Path) -> dict:
+        key = stamp(snapshot_path(db))
+        with self.lock:
+            kept = self.found.get(db)
+            if kept and kept[0] == key:
+                return kept[1]
+        value = {"facets": fetch_dicts(con, FACETS_SQL), "uses": dict(con.execute(USE_SQL).fetchall())}
+        with self.lock:
+            self.found[db] = (key, value)
+        return value
+
+
+def stamp(path: Path) -> tuple:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return ()
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+PER_SNAPSHOT = PerSnapshot()
+
+
+def facets(rows: list[dict], chosen_province: str) -> dict:
     """The filters' options with their counts: regulators, categories, provinces, regions of the chosen province."""
-    rows = fetch_dicts(con, FACETS_SQL)
     by_kind: dict[str, list[tuple[str, int]]] = {}
     for row in rows:
         by_kind.setdefault(row["kind"], []).append((row["value"], row["firms"]))
@@ -107,10 +141,13 @@ def facets(con, chosen_province: str) -> dict:
 def queue_page(db: Path, chosen: Filters, page_size: int) -> dict:
     """One page of the queue with its total and the filters' options, from the published snapshot."""
     with reading(db) as con:
-        rows = fetch_dicts(con, QUEUE_SQL, chosen.parameters(page_size))
-        options = facets(con, chosen.province)
+        kept = PER_SNAPSHOT.get(con, db)
+        rows = fetch_dicts(con, QUEUE_SQL, chosen.parameters(page_size, kept["uses"]))
+    for row in rows:
+        row["use"] = kept["uses"].get(row["credit_code"])
     total = rows[0]["total"] if rows else 0
-    return {"rows": rows, "total": total, "pages": max(1, ceil(total / page_size)), "options": options}
+    return {"rows": rows, "total": total, "pages": max(1, ceil(total / page_size)),
+            "options": facets(kept["facets"], chosen.province)}
 
 
 @router.get("/")
