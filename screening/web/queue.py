@@ -19,7 +19,6 @@ from fastapi.responses import Response
 from screening.errors import UsageError
 from screening.rules.places import place_name, province_name
 from screening.store.database import SQL_DIR, fetch_dicts, read_sql_file, reading
-from screening.store.publish import snapshot_path
 from screening.web.auth import config_of, current_session
 from screening.web.sessions import Session
 from screening.web.templating import TEMPLATES
@@ -32,6 +31,7 @@ CHOICES = {"use": ("claim", "mention"), "status": ("new", "continuing", "changed
            "decided": ("0", "1", "all"), "abnormal": ("", "1", "0"), "hold": ("", "1", "0")}
 PATTERNS = {"province": re.compile(r"\d{2}"), "region": re.compile(r"\d{6}")}
 MAX_TEXT = 100
+RUN_KEY = "select max(run_id), count(*) from runs"  # the watch list changes only in runs (a decision reorders it)
 
 router = APIRouter()
 
@@ -91,15 +91,16 @@ def filters_of(query: dict[str, str]) -> Filters:
 
 
 class PerSnapshot:
-    """What every queue page needs and only a publish changes — the filters' options and each active firm's
-    use — read once per published snapshot (by its inode, size and time) instead of once per page."""
+    """What every queue page needs and only a run changes — the filters' options and each active firm's
+    use — read once per run instead of once per page. Keyed by the latest run as the connection itself
+    sees it, so a reader still on an older snapshot never stores its values under a newer key."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.found: dict[Path, tuple[tuple, dict]] = {}
 
     def get(self, con, db: Path) -> dict:
-        key = stamp(snapshot_path(db))
+        key = con.execute(RUN_KEY).fetchall()[0]
         with self.lock:
             kept = self.found.get(db)
             if kept and kept[0] == key:
@@ -108,14 +109,6 @@ class PerSnapshot:
         with self.lock:
             self.found[db] = (key, value)
         return value
-
-
-def stamp(path: Path) -> tuple:
-    try:
-        found = path.stat()
-    except FileNotFoundError:
-        return ()
-    return found.st_ino, found.st_size, found.st_mtime_ns
 
 
 PER_SNAPSHOT = PerSnapshot()

@@ -13,12 +13,12 @@ Without Chromium the tests skip with the reason, except under CI (``CI`` set), w
 import os
 from pathlib import Path
 import shutil
+import sys
 import urllib.request
 
 import pytest
 
-from web_scenario import CHEAP_HASHER, EVIL, EVIL_NAME, P2P, TARGET, USERS, build_store, served
-from screening.web import accounts
+from web_scenario import EVIL, EVIL_NAME, P2P, TARGET, USERS, build_store, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -38,11 +38,7 @@ def need_chromium() -> None:
 def server(tmp_path_factory, screener):
     need_chromium()
     folder = tmp_path_factory.mktemp("browser")
-    product, accounts.HASHER = accounts.HASHER, CHEAP_HASHER
-    try:
-        db = build_store(folder, screener)
-    finally:
-        accounts.HASHER = product
+    db = build_store(folder, screener)  # its accounts with cheap argon2: the server rehashes them at first login
     with served(db) as base:
         yield base, db
 
@@ -220,3 +216,14 @@ def test_behind_the_tls_proxy_the_cookies_are_secure(server):
             cookie = answer.headers["set-cookie"]
         assert cookie.startswith("regscreen_login=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
         assert ("Secure" in cookie) is secure
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), (None, pytest.skip.Exception)])
+def test_without_chromium_the_tests_skip_but_fail_under_ci(monkeypatch, tmp_path, ci, outcome):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    if ci:
+        monkeypatch.setenv("CI", ci)
+    else:
+        monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(outcome, match="apt-get install chromium"):
+        need_chromium()
