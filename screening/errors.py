@@ -71,6 +71,13 @@ class NotFound(RegscreenError):
     http_status = 404
 
 
+class AccessDenied(RegscreenError):
+    """The signed-in user's role does not allow this (a viewer deciding), or a form came without its token."""
+
+    exit_code = 77  # EX_NOPERM
+    http_status = 403
+
+
 class DecisionError(RegscreenError):
     """A decision that cannot be recorded; the message says why and what to do."""
 

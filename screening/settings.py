@@ -46,6 +46,24 @@ class Settings(BaseSettings):
                     "`--endpoint` overrides it. Unset: push refuses to run.",
     )
 
+    web_session_hours: float = Field(
+        12, gt=0,
+        description="The analysts' workspace (`regscreen serve`): a login lasts at most this many hours.",
+    )
+    web_idle_minutes: float = Field(
+        60, gt=0,
+        description="The workspace logs a session out after this many minutes without a request.",
+    )
+    web_lock_wait_seconds: float = Field(
+        10, ge=0,
+        description="How long a decision in the workspace waits for a nightly run to release the store "
+                    "before it answers 运行中，请稍后重试 (nothing is written then).",
+    )
+    web_page_size: int = Field(
+        50, gt=0, le=500,
+        description="Firms per page of the workspace's review queue (待审队列).",
+    )
+
     @property
     def registry_dir(self) -> Path:
         """The real registry extracts under the shared folder."""

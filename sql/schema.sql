@@ -80,7 +80,7 @@ alter table hits add column if not exists obfuscated varchar;
 create table if not exists decisions (
     decision_id bigint primary key,
     credit_code varchar not null,
-    decision varchar not null,          -- confirm | dismiss | refer
+    decision varchar not null,          -- confirm | dismiss | refer | reopen (a supervisor withdrew the last one)
     reason varchar not null,
     decided_by varchar not null,
     decided_at timestamp not null,

@@ -60,7 +60,8 @@ def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Pat
 @db_option
 def dossier(credit_code: str, as_html: bool, db: Path | None) -> None:
     """One firm's file (一户一档): every registration version, hits, watch-list history, decisions, related firms."""
-    from screening.handoff.dossier import load, render_html, render_text
+    from screening.handoff.dossier import load
+    from screening.handoff.dossier_render import render_html, render_text
 
     found = load(options.store_path(db), credit_code)
     click.echo(render_html(found) if as_html else render_text(found), nl=False)
@@ -75,8 +76,10 @@ def related(credit_code: str, db: Path | None) -> None:
     from screening.handoff.related import related_report
 
     code = credit_code.strip().upper()
-    decision, rows = related_report(options.store_path(db), code)
+    decision, rows, none_because = related_report(options.store_path(db), code)
     click.echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
+    if none_because:
+        click.echo(f"  无关联企业：{none_because}")
     for row in rows:
         click.echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
                             f"{row['credit_code']} {row['name'] or ''} — {row['watch_status']}"

@@ -46,13 +46,14 @@ def sql(query: str, db: Path | None, as_csv: bool) -> None:
 @click.argument("credit_code")
 @click.argument("decision", type=click.Choice(["confirm", "dismiss", "refer"]))
 @click.option("--reason", required=True, help="Why (kept with the decision).")
-@click.option("--by", "decided_by", required=True, help="Who decides.")
+@click.option("--by", "decided_by", required=True, help="Who decides (recorded as cli:NAME, apart from the workspace's signed-in users).")
 @db_option
 def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Path | None) -> None:
     """Record an analyst's DECISION on a watch-list firm (applies to its current registration)."""
     from screening.store.decisions import decide as record
 
-    row = record(options.store_path(db), credit_code, decision, reason, decided_by)
+    by = f"cli:{decided_by.strip()}" if decided_by.strip() else ""  # a blank --by is refused by decide
+    row = record(options.store_path(db), credit_code, decision, reason, by)
     click.echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
 
 

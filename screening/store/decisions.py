@@ -1,7 +1,8 @@
 """Analysts' decisions on watch-list firms: confirm, dismiss or refer, with who, when and why.
 
 A decision applies to the firm's current registration (its content hash): it stays with the
-firm across runs and the firm returns to the review queue only when its registration changes.
+firm across runs and the firm returns to the review queue only when its registration changes, or when
+a supervisor reopens it (a ``reopen`` decision: the latest decision is then no decision at all).
 """
 
 from datetime import datetime
@@ -13,7 +14,7 @@ from screening.store.database import apply_schema, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
-DECISIONS = ("confirm", "dismiss", "refer")
+DECISIONS = ("confirm", "dismiss", "refer", "reopen")
 
 
 def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:

@@ -89,6 +89,19 @@ def test_decisions_are_numbered_and_the_latest_applies(store):
     assert query(store, "select count(*) from decisions") == [(3,)]  # history kept
 
 
+def test_a_reopened_decision_no_longer_applies_and_the_firm_returns_to_the_queue(store):
+    queue = "select credit_code from v_review_queue"
+    decide(store, FLAGGED, "confirm", "核实", "张三")
+    assert (FLAGGED,) not in query(store, queue)
+    decide(store, FLAGGED, "reopen", "证据不足，重新审核", "主管")
+    assert (FLAGGED,) in query(store, queue)
+    assert query(store, "select decision from v_watchlist_current where credit_code = ?", [FLAGGED]) == [(None,)]
+    decide(store, FLAGGED, "dismiss", "复核后排除", "李四")
+    assert (FLAGGED,) not in query(store, queue)
+    assert [r[0] for r in query(store, "select decision from decisions order by decision_id")] == [
+        "confirm", "reopen", "dismiss"]  # the history keeps all three
+
+
 def test_decision_on_a_cleared_firm_is_kept_but_not_shown(store, tmp_path, screener):
     cleared = write_csv(tmp_path / "extract2.csv", [HEADER, ["上海甲企业管理有限公司", FLAGGED, "企业管理咨询"]])
     scan(cleared, store, screener, as_of=date(2024, 1, 2))
@@ -103,8 +116,9 @@ def test_decision_on_a_cleared_firm_is_kept_but_not_shown(store, tmp_path, scree
 def test_cli_decide(run, store):
     result = run("decide", FLAGGED, "confirm", "--reason", "经核实", "--by", "张三", "--db", store)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.strip() == f"recorded decision 1: {FLAGGED} confirm by 张三"
-    assert query(store, "select decision, reason, decided_by from decisions") == [("confirm", "经核实", "张三")]
+    assert result.stdout.strip() == f"recorded decision 1: {FLAGGED} confirm by cli:张三"
+    # recorded as cli:<--by>, so a name typed on a shell is told apart from a signed-in workspace user
+    assert query(store, "select decision, reason, decided_by from decisions") == [("confirm", "经核实", "cli:张三")]
 
 
 @pytest.mark.parametrize(
@@ -115,8 +129,10 @@ def test_cli_decide(run, store):
         ([FLAGGED, "confirm", "--by", "y"], "--reason"),
         ([FLAGGED, "confirm", "--reason", "x"], "--by"),
         ([FLAGGED, "confirm", "--reason", " ", "--by", "y"], "needs a reason"),
+        ([FLAGGED, "confirm", "--reason", "x", "--by", "  "], "needs a reason"),
+        ([FLAGGED, "reopen", "--reason", "x", "--by", "y"], "reopen"),
     ],
-    ids=["not-on-list", "bad-choice", "no-reason", "no-by", "blank-reason"],
+    ids=["not-on-list", "bad-choice", "no-reason", "no-by", "blank-reason", "blank-by", "reopen-is-the-workspace's"],
 )
 def test_cli_decide_refuses_with_exit_2(run, store, args, message):
     result = run("decide", *args, "--db", store)
