@@ -13,10 +13,12 @@ import pytest
 from conftest import query
 from screening.store import outbox
 from screening.handoff.push import batch_key, push
+from screening.rules.regulators import load_regulators
 from screening.settings import get_settings
 from store_scenario import FIRST, SECOND, Store
 
 NOW = datetime(2026, 1, 5, 9, 0)
+REGULATORS = load_regulators(get_settings().keywords_dir)
 TIMEOUT = 0.3  # the client's; the slow handler sleeps longer
 
 
@@ -118,7 +120,7 @@ def pending(db) -> int:
 
 
 def send(store, receiver, now=NOW, batch=4):
-    return push(store.db, receiver.url, batch, clock=lambda: now, timeout=TIMEOUT)
+    return push(store.db, receiver.url, batch, clock=lambda: now, timeout=TIMEOUT, regulators=REGULATORS)
 
 
 def drain(store, receiver, now=NOW, batch=4) -> datetime:
@@ -222,7 +224,7 @@ def test_a_200_the_client_lost_is_sent_again_answered_200_twice_and_kept_once(st
 
 def test_a_receiver_that_is_down_loses_nothing_and_gets_everything_once_when_back(store, receiver, run):
     down, total = refused_url(), len(outbox_keys(store.db))
-    report = push(store.db, down, 4, clock=lambda: NOW, timeout=TIMEOUT)
+    report = push(store.db, down, 4, clock=lambda: NOW, timeout=TIMEOUT, regulators=REGULATORS)
     assert (report.batches, report.delivered, report.failed, report.pending) == (1, 0, 4, total)
     assert "ConnectError" in report.errors[0]
     failed = query(store.db, "select attempts, last_error, next_attempt_at from outbox where attempts > 0")
