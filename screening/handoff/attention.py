@@ -3,7 +3,7 @@
 Rows come from the view ``v_attention_current`` (sql/views/11_v_attention_current.sql): firms raised
 only by keywords/extended.toml, new or continuing, with the regulator of their first extended hit.
 They go to their own sheet of the workbook and their own CSV files; they are never pushed (the
-outbox carries the plans' watch list only). 理由 is each entry's written reason (extended.toml).
+outbox carries the plans' watch list only). 理由 is each entry's written reason (extended.toml), in Chinese.
 """
 
 from screening.store.database import fetch_dicts
@@ -25,5 +25,14 @@ def read_attention_rows(con, since: int) -> list[dict]:
     """The firms of the extended tier screened after run ``since`` (every regulator's)."""
     rows = fetch_dicts(con, ATTENTION_SQL, [since])
     return [row | {"attention_status": ATTENTION_LABELS[row["status"]], "regulator_name": row["lead_regulator"],
-                   "reasons": (row["reasons"] or "").replace(SOURCE_PREFIX, "").replace(" | ", "；")}
-            for row in rows]
+                   "reasons": reasons_text(row["reasons"])} for row in rows]
+
+
+def reasons_text(reasons: str | None) -> str:
+    """The view's ``term: source | term: source`` as a clerk reads it: 字号含贷：理由。字号含金：理由。"""
+    text = ""
+    for part in (reasons or "").split(" | "):
+        label, _, reason = part.partition(": ")
+        sentence = f"{label}：{reason.removeprefix(SOURCE_PREFIX)}" if reason else label
+        text += ("；" if text and not text.endswith(("。", "；", "！", "？")) else "") + sentence
+    return text

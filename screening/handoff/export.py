@@ -22,7 +22,7 @@ from screening.extract.files import file_sha256
 from screening.handoff.atomic_files import FileSets
 from screening.handoff.formats import Format, chosen, planned_files
 from screening.handoff.naming import file_stem, manifest_name, unused_stem
-from screening.handoff.rows import Part, parts_for, read_due
+from screening.handoff.rows import Part, parts_for, read_due, with_cells
 from screening.handoff.workbook import CELL_MAX
 from screening.rules.regulators import Regulator, Regulators
 from screening.store.database import apply_schema, write_transaction
@@ -121,7 +121,7 @@ def export(db: Path, out_dir: Path, regulators: Regulators, only: list[str] | No
                 if any(part.rows for part in parts):
                     stem = unused_stem(out_dir, file_stem(regulator, run_id, now), taken)
                     taken.add(stem)
-                    handoffs.append(Handoff(regulator, since[regulator.slug], stem, parts))
+                    handoffs.append(Handoff(regulator, since[regulator.slug], stem, with_cells(parts)))
             records = []
             with FileSets(out_dir) as files:
                 for handoff in handoffs:

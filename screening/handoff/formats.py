@@ -2,8 +2,10 @@
 (repeatable; all by default), and a later format is one more :func:`register` call.
 
 A format writes either one file for the whole hand-off (the workbook, with a sheet per part) or one
-file per part (the CSV tables: the watch list, and each other part that has rows). Its file names come
-from :func:`screening.handoff.naming.file_name`.
+file per part (the CSV tables: the watch list, and each other part that has rows). It is given the
+parts (:class:`screening.handoff.rows.Part`); each row's cells are already safe text in
+``row["cells"][key]`` (IDs masked, formulas neutralised). Its file names come from
+:func:`screening.handoff.naming.file_name`.
 """
 
 import csv
@@ -14,7 +16,6 @@ from typing import Callable
 
 from screening.errors import UsageError
 from screening.handoff.naming import file_name
-from screening.handoff.safe_cells import safe_text
 from screening.handoff.workbook import write_workbook
 
 
@@ -46,7 +47,7 @@ def write_table(path: Path, parts: list, encoding: str) -> None:
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([header for header, _ in part.spec.columns])
-        writer.writerows([safe_text(row.get(key)) for _, key in part.spec.columns] for row in part.rows)
+        writer.writerows([row["cells"][key] for _, key in part.spec.columns] for row in part.rows)
 
 
 register(Format("xlsx", ".xlsx", False, write_workbook,

@@ -20,6 +20,7 @@ from screening.errors import ConfigError
 from screening.handoff import evidence
 from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET, read_attention_rows
 from screening.handoff.labels import USE_LABELS, exempt_evidence_label, exempt_reason_label, status_label
+from screening.handoff.safe_cells import safe_text
 from screening.rules.regions import place_name
 from screening.rules.regulators import Regulator, Regulators
 from screening.store.database import SQL_DIR, fetch_dicts, read_sql_file
@@ -80,7 +81,8 @@ def shaped(row: dict, regulators: Regulators) -> dict:
         "watch_status": status_label(row["status"], row["cleared_after_change"]),
         "terms": evidence.counting_terms(hits), "spans": evidence.spans(hits), "evidence": evidence.hits_text(hits),
         "copied": "、".join(evidence.regulators_copied(hits, lead, regulators)), "place": place_name(row["region"]),
-        "use_label": USE_LABELS.get(row["use"], row["use"]) if row["status"] not in ("exempt", "cleared") else None,
+        "lead_category": row["lead_category"] or next((hit["category"] for hit in hits), None),
+        "use_label": USE_LABELS.get(row["use"], row["use"]) if evidence.counting(hits) and row["status"] != "exempt" else None,
         "versions": evidence.versions_text(hits), "list_versions": orjson.loads(row["list_versions"] or "{}"),
         "exempt_reason_label": exempt_reason_label(row["exempt_reason"]),
         "exempt_evidence_label": exempt_evidence_label(row["exempt_evidence"]),
@@ -111,6 +113,14 @@ def read_due(con, since: int, regulators: Regulators) -> tuple[list[dict], list[
     if lost:
         raise unrouted_error(lost)
     return rows, attention
+
+
+def with_cells(parts: list[Part]) -> list[Part]:
+    """Each row's cells as safe text, once for every format: ``row["cells"][key]``."""
+    for part in parts:
+        for row in part.rows:
+            row["cells"] = {key: safe_text(row.get(key)) for _, key in part.spec.columns}
+    return parts
 
 
 def parts_for(regulator: Regulator, since: int, rows: list[dict], attention: list[dict]) -> list[Part]:

@@ -55,6 +55,8 @@ def is_formula_sign(char: str) -> bool:
 def needs_quote(text: str) -> bool:
     """True when a spreadsheet could read ``text`` as a formula (no leading blank or invisible
     character hides it)."""
+    if not text or "\u4e00" <= text[0] <= "\u9fff" or (text[0].isascii() and text[0].isalnum()):
+        return False  # the common case: a Chinese character, an ASCII letter or digit first
     if text.startswith(ALWAYS_QUOTED):
         return True
     rest = text[IGNORABLE_PREFIX.match(text).end():]

@@ -12,7 +12,7 @@ import unicodedata
 
 import xlsxwriter
 
-from screening.handoff.safe_cells import safe_offset, safe_text, sheet_name
+from screening.handoff.safe_cells import safe_offset, sheet_name
 
 CELL_MAX = 32_767
 TRUNCATED = "…【本格超出 Excel 单元格上限，已截断；全文 {length} 字见同名 CSV 文件】"
@@ -40,7 +40,7 @@ def column_width(header: str, key: str, rows: list[dict]) -> int:
     """A column's width: wrapped columns fixed, others fitted to the header and the first rows."""
     if key in WRAPPED:
         return WRAPPED_WIDTH
-    widest = max([display_width(header)] + [display_width(safe_text(row.get(key))[:100]) for row in rows[:SAMPLE_ROWS]])
+    widest = max([display_width(header)] + [display_width(row["cells"][key][:100]) for row in rows[:SAMPLE_ROWS]])
     return max(WIDTH_RANGE[0], min(WIDTH_RANGE[1], widest + 2))
 
 
@@ -73,7 +73,7 @@ def write_cell(sheet, row: int, col: int, key: str, record: dict, styles: dict) 
     if key == "priority" and isinstance(value, int) and not isinstance(value, bool):
         sheet.write_number(row, col, value)
         return
-    text, kept = fitted(safe_text(value))
+    text, kept = fitted(record["cells"][key])
     spans = record.get("spans", {}).get(key, []) if key in ("name", "scope") else []
     fragments = rich_fragments(text, kept, spans, safe_offset(value), styles["red"]) if spans else []
     if len(fragments) > 2:
