@@ -15,7 +15,7 @@ from screening.store import outbox
 from screening.handoff.push import batch_key, push
 from screening.rules.regulators import load_regulators
 from screening.settings import get_settings
-from store_scenario import FIRST, SECOND, Store
+from store_scenario import FIRST, P2P, SECOND, Store
 
 NOW = datetime(2026, 1, 5, 9, 0)
 REGULATORS = load_regulators(get_settings().keywords_dir)
@@ -283,3 +283,14 @@ def test_cli_push_without_endpoint_exits_2(store, run, monkeypatch):
 def test_cli_push_without_store_exits_2(tmp_path, run):
     result = run("push", "--endpoint", "http://127.0.0.1:9/", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 2 and "no store here yet" in result.output
+
+
+def test_every_received_entry_carries_its_evidence(store, receiver):
+    drain(store, receiver)
+    evidence = {"kind", "terms", "scope", "region", "region_name", "lead_regulator", "lead_regulator_slug",
+                "regulators_copied", "list_versions", "exemption", "use", "version"}
+    assert receiver.rows and all(evidence <= set(row) for row in receiver.rows)
+    p2p = next(r for r in receiver.rows if r["credit_code"] == P2P and r["status"] == "new")
+    assert (p2p["kind"], p2p["lead_regulator"], p2p["region_name"]) == ("watchlist", "银监局", "上海市浦东新区")
+    assert {t["term"] for t in p2p["terms"]} == {"网络借贷"} and all(t["use"] == "claim" for t in p2p["terms"])
+    assert {r["kind"] for r in receiver.rows if r["status"] in ("cleared", "missing")} == {"removed"}

@@ -127,3 +127,14 @@ def test_with_the_shipped_regulators_a_known_name_resolves_and_an_unknown_one_is
     with pytest.raises(ConfigError, match=f"would go to no regulator: {FACTOR} 上海某某商业保理有限公司 \\(regulator: {lead}\\)"):
         export(db, tmp_path / "out", shipped, since_last=False, now=datetime(2026, 11, 25))
     assert not list((tmp_path / "out").iterdir())
+
+
+def test_a_renamed_regulator_continues_from_the_last_hand_off_under_its_old_name(setup, tmp_path):
+    variant, keywords, db = setup
+    if variant != "renamed":
+        pytest.skip("only a rename keeps the old name")
+    shipped, renamed = load_regulators(SETTINGS.keywords_dir), load_regulators(keywords)
+    assert [r["regulator"] for r in export(db, tmp_path / "before", shipped, now=datetime(2026, 11, 25))] == ["金融办"]
+    assert export(db, tmp_path / "after", renamed, now=datetime(2026, 11, 26)) == []  # nothing new since
+    again = export(db, tmp_path / "after", renamed, since_last=False, now=datetime(2026, 11, 26))
+    assert [(r["regulator"], r["slug"]) for r in again] == [("地方金融监督管理局", "dfjrj")]
