@@ -81,7 +81,8 @@ def write_handoff(files: FileSets, handoff: Handoff, formats: list[Format], mani
         entries.append({"name": name, "format": fmt.key, "part": part, "rows": rows,
                         "sha256": file_sha256(files.path(name))})
     name = manifest_name(handoff.stem)
-    files.path(name).write_bytes(orjson.dumps(manifest | {"files": entries}, option=orjson.OPT_INDENT_2))
+    document = manifest | {"exported_at": manifest["exported_at"].isoformat(timespec="seconds"), "files": entries}
+    files.path(name).write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
     files.add([e["name"] for e in entries] + [name])
     return entries + [{"name": name, "format": "manifest", "part": None, "rows": None,
                        "sha256": file_sha256(files.path(name))}]
@@ -97,6 +98,37 @@ def record_exports(con, records: list[dict]) -> None:
                              "files": orjson.dumps(rec["files"]).decode()})
 
 
+def last_covered(con, regulator: Regulator) -> int:
+    """The run up to which the regulator's last hand-off went, under any of its names (0: never)."""
+    return con.execute(LAST_COVERED, {"names": list(regulator.all_names)}).fetchall()[0][0]
+
+
+def planned(con, out_dir: Path, regulators: Regulators, targets: list[Regulator], since_last: bool, run_id: int,
+            now: datetime) -> list[Handoff]:
+    """The hand-offs to write: each target regulator with rows since its last hand-off (or all)."""
+    since = {regulator: last_covered(con, regulator) if since_last else 0 for regulator in targets}
+    rows, attention = read_due(con, min(since.values(), default=0), regulators)
+    handoffs, taken = [], set()
+    for regulator, after in since.items():
+        parts = parts_for(regulator, after, rows, attention)
+        if any(part.rows for part in parts):
+            stem = unused_stem(out_dir, file_stem(regulator, run_id, now), taken)
+            taken.add(stem)
+            handoffs.append(Handoff(regulator, after, stem, with_cells(parts)))
+    return handoffs
+
+
+def written(files: FileSets, handoff: Handoff, formats: list[Format], header: dict, out_dir: Path) -> dict:
+    """Write one hand-off under temporary names; its record for ``exports`` and the caller."""
+    regulator, counts = handoff.regulator, handoff.counts()
+    manifest = {"regulator": regulator.name, "regulator_slug": regulator.slug, "regulator_title": regulator.title,
+                **header, "since_run": handoff.since, **counts}
+    entries = write_handoff(files, handoff, formats, manifest)
+    return {"regulator": regulator.name, "slug": regulator.slug, "exported_at": header["exported_at"],
+            "run_id": header["run_id"], "since_run": handoff.since, "mode": header["mode"], "row_count": counts["rows"],
+            **counts, "out_dir": str(out_dir), "files": entries}
+
+
 def export(db: Path, out_dir: Path, regulators: Regulators, only: list[str] | None = None, since_last: bool = True,
            formats: list[str] | None = None, now: datetime | None = None) -> list[dict]:
     """Write each regulator's hand-off files into ``out_dir`` and record them; one dict per hand-off.
@@ -106,35 +138,16 @@ def export(db: Path, out_dir: Path, regulators: Regulators, only: list[str] | No
     targets = [regulators.get(name) for name in only] if only else list(regulators)
     writers, now = chosen(formats), (now or datetime.now()).replace(microsecond=0)
     out_dir = prepared(out_dir)
-    mode = "since-last" if since_last else "all"
     with run_lock(db):
         with write_transaction(db) as con:
             apply_schema(con)
             run_id, versions = latest_run(con)
-            since = {r.slug: con.execute(LAST_COVERED, {"names": list(r.all_names)}).fetchall()[0][0] if since_last
-                     else 0 for r in targets}
-            rows, attention = read_due(con, min(since.values(), default=0), regulators)
-            extended = dict(con.execute(EXTENDED_VERSIONS).fetchall())
-            handoffs, taken = [], set()
-            for regulator in dict.fromkeys(targets):
-                parts = parts_for(regulator, since[regulator.slug], rows, attention)
-                if any(part.rows for part in parts):
-                    stem = unused_stem(out_dir, file_stem(regulator, run_id, now), taken)
-                    taken.add(stem)
-                    handoffs.append(Handoff(regulator, since[regulator.slug], stem, with_cells(parts)))
-            records = []
+            header = {"exported_at": now, "run_id": run_id, "mode": "since-last" if since_last else "all",
+                      "list_versions": versions, "extended_tier_versions": dict(con.execute(EXTENDED_VERSIONS).fetchall()),
+                      "formats": [w.key for w in writers], "long_cells": LONG_CELLS}
+            handoffs = planned(con, out_dir, regulators, targets, since_last, run_id, now)
             with FileSets(out_dir) as files:
-                for handoff in handoffs:
-                    manifest = {"regulator": handoff.regulator.name, "regulator_slug": handoff.regulator.slug,
-                                "regulator_title": handoff.regulator.title, "exported_at": now.isoformat(timespec="seconds"),
-                                "run_id": run_id, "since_run": handoff.since, "mode": mode, "list_versions": versions,
-                                "extended_tier_versions": extended, **handoff.counts(),
-                                "formats": [w.key for w in writers], "long_cells": LONG_CELLS}
-                    entries = write_handoff(files, handoff, writers, manifest)
-                    records.append({"regulator": handoff.regulator.name, "slug": handoff.regulator.slug,
-                                    "exported_at": now, "run_id": run_id, "since_run": handoff.since, "mode": mode,
-                                    "row_count": handoff.counts()["rows"], **handoff.counts(), "out_dir": str(out_dir),
-                                    "files": entries})
+                records = [written(files, handoff, writers, header, out_dir) for handoff in handoffs]
                 files.place()
             record_exports(con, records)
         if records:
