@@ -27,6 +27,7 @@ IGNORABLE_PREFIX = regex.compile(r"[\p{White_Space}\p{Default_Ignorable_Code_Poi
 DASH = regex.compile(r"\p{Dash}")
 QUOTE = "'"
 PLACEHOLDERS = {"N/A", "NA", "N.A.", "#N/A", "NULL", "NONE", "NAN", "NIL", "-", "--", "—", "——", "/", "无", "暂无", "空"}
+PLACEHOLDER_MAX = 12  # longer text is never only a placeholder (spaces around one included)
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 SHEET_MAX = 31
 
@@ -80,7 +81,7 @@ def cell_text(value) -> str:
 def file_text(value) -> str:
     """The text of a value for a hand-off file: a placeholder (N/A, NULL, -, 无 …) is an empty cell."""
     text = cell_text(value)
-    return "" if isinstance(value, str) and text.strip().upper() in PLACEHOLDERS else text
+    return "" if isinstance(value, str) and len(text) <= PLACEHOLDER_MAX and text.strip().upper() in PLACEHOLDERS else text
 
 
 def safe_text(value) -> str:
