@@ -58,24 +58,27 @@ def spans(hits: list[dict]) -> dict[str, list[tuple[int, int]]]:
     return found
 
 
-def hit_text(hit: dict, lists: list[str]) -> str:
-    """One occurrence for a clerk: 投资管理（经营范围第1–4字，主张：理由；national、jiangsu）."""
+def hit_text(hit: dict, lists: list[str], with_use: bool = True) -> str:
+    """One occurrence for a clerk: 投资管理（经营范围第1–4字，主张：理由；national、jiangsu）; without its
+    use for a licensed firm (投资管理（经营范围第1–4字；national））."""
     where = FIELD_LABELS.get(hit["field"], hit["field"] or "")
     span = f"第{hit['start'] + 1}–{hit['end']}字" if hit["start"] is not None and hit["end"] is not None else ""
-    kind = USE_LABELS.get(use_of(hit), use_of(hit)) if hit["counts"] else SUSPENSION_LABEL
-    reason = f"：{hit['use_reason']}" if hit["use_reason"] and hit["counts"] else ""
+    kind = (USE_LABELS.get(use_of(hit), use_of(hit)) if with_use else "") if hit["counts"] else SUSPENSION_LABEL
+    reason = f"：{hit['use_reason']}" if hit["use_reason"] and hit["counts"] and with_use else ""
     hidden = f"，{OBFUSCATED_LABEL}：{hit['obfuscated']}" if hit["obfuscated"] else ""
-    return f"{hit['term']}（{where}{span}，{kind}{reason}{hidden}；{'、'.join(lists)}）"
+    said = "，".join(filter(None, (f"{where}{span}", f"{kind}{reason}", hidden.removeprefix("，"))))
+    return f"{hit['term']}（{said}；{'、'.join(lists)}）"
 
 
-def hits_text(hits: list[dict]) -> str:
+def hits_text(hits: list[dict], with_use: bool = True) -> str:
     """Every evidence occurrence for a clerk, in reading order, separated by ；— the same term at the
     same place found by several lists once, with its lists."""
     occurrences: dict[tuple, list[dict]] = {}
     for hit in hits:
         key = tuple(hit.get(k) for k in ("term", "field", "start", "end", "counts", "use", "use_reason", "obfuscated"))
         occurrences.setdefault(key, []).append(hit)
-    return "；".join(hit_text(same[0], list(dict.fromkeys(h["list"] for h in same))) for same in occurrences.values())
+    return "；".join(hit_text(same[0], list(dict.fromkeys(h["list"] for h in same)), with_use)
+                    for same in occurrences.values())
 
 
 def versions_text(hits: list[dict]) -> str:

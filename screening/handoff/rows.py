@@ -79,7 +79,7 @@ def shaped(row: dict, regulators: Regulators) -> dict:
     return row | {
         "regulator": regulator, "regulator_name": lead, "part": part_key(row),
         "watch_status": status_label(row["status"], row["cleared_after_change"]),
-        "terms": evidence.counting_terms(hits), "spans": evidence.spans(hits), "evidence": evidence.hits_text(hits),
+        "terms": evidence.counting_terms(hits), "spans": evidence.spans(hits), "evidence": evidence.hits_text(hits, row["status"] != "exempt"),
         "copied": "、".join(evidence.regulators_copied(hits, lead, regulators)), "place": place_name(row["region"]),
         "lead_category": row["lead_category"] or next((hit["category"] for hit in hits), None),
         "use_label": USE_LABELS.get(row["use"], row["use"]) if evidence.counting(hits) and row["status"] != "exempt" else None,

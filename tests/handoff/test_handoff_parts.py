@@ -145,7 +145,8 @@ def test_licensed_firms_are_never_in_a_watch_list_sheet_or_file_and_carry_their_
     jrb = records["金融办"]
     (row,) = sheets(out / file_of(jrb, ".xlsx"))["豁免(持牌)"]
     assert list(row) == [h for h, _ in EXEMPT_COLUMNS] and row["状态"] == "豁免(持牌)"
-    assert row["豁免理由"] == "持牌金融机构（国有大型商业银行）"
+    assert row["豁免理由"] == "持牌金融机构（国有大型商业银行）" and row["用途"] == ""
+    assert row["命中明细"] == "金融（经营范围第16–17字；national）"  # a licensed firm's use is not judged
     assert re.fullmatch(r"名录 nfra_banking_institutions\.csv 第 \d+ 行：中国工商银行股份有限公司（上级机构已登记，本企业为其分支机构）",
                         row["豁免依据"])
     assert [f["name"] for f in jrb["files"] if "exempt" in f["name"]] == [
