@@ -79,7 +79,8 @@ def shaped(row: dict, regulators: Regulators) -> dict:
     return row | {
         "regulator": regulator, "regulator_name": lead, "part": part_key(row),
         "watch_status": status_label(row["status"], row["cleared_after_change"]),
-        "terms": evidence.counting_terms(hits), "spans": evidence.spans(hits), "evidence": evidence.hits_text(hits, row["status"] != "exempt"),
+        "terms": evidence.counting_terms(hits), "spans": evidence.spans(hits),
+        "evidence": evidence.hits_text(hits, with_use=row["status"] != "exempt"),
         "copied": "、".join(evidence.regulators_copied(hits, lead, regulators)), "place": place_name(row["region"]),
         "lead_category": row["lead_category"] or next((hit["category"] for hit in hits), None),
         "use_label": USE_LABELS.get(row["use"], row["use"]) if evidence.counting(hits) and row["status"] != "exempt" else None,
@@ -100,8 +101,9 @@ def unrouted_error(rows: list[dict]) -> ConfigError:
     named = "; ".join(f"{r['credit_code']} {r['name'] or ''} (regulator: {r.get('route') or r.get('lead_regulator') or 'none'})"
                       for r in rows[:MAX_LISTED])
     more = f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
-    return ConfigError(f"{len(rows)} firm(s) would go to no regulator: {named}{more}; add the regulator (or the"
-                       " name it had) to keywords/regulators.toml, then export again")
+    firms = "1 firm" if len(rows) == 1 else f"{len(rows)} firms"
+    return ConfigError(f"{firms} would go to no regulator: {named}{more}; add the regulator (or the name it"
+                       " had) to keywords/regulators.toml and run again")
 
 
 def read_due(con, since: int, regulators: Regulators) -> tuple[list[dict], list[dict]]:

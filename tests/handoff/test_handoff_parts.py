@@ -292,7 +292,7 @@ def test_a_flagged_firm_that_would_go_to_no_regulator_is_an_error_naming_it(stor
     con.execute("update watchlist set lead_regulator = ? where credit_code = ?", [regulator, P2P])
     con.execute("update screenings set lead_regulator = ? where credit_code = ?", [regulator, P2P])
     con.close()
-    with pytest.raises(ConfigError, match=f"1 firm\\(s\\) would go to no regulator: {P2P} 上海丁网络借贷信息中介有限公司"
+    with pytest.raises(ConfigError, match=f"1 firm would go to no regulator: {P2P} 上海丁网络借贷信息中介有限公司"
                                           f" \\(regulator: {regulator or 'none'}\\); add the regulator"):
         export_to(store, tmp_path / "out", REGULATORS, now=NOW)
     assert [p.name for p in (tmp_path / "out").iterdir()] == [] and query(store, "select count(*) from exports") == [(0,)]

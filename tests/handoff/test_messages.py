@@ -1,8 +1,10 @@
-"""What `export` says, in Chinese: one line per hand-off, or why nothing was written; counts without plurals."""
+"""What `export` says, in Chinese: one line per hand-off, or why nothing was written; counts without plurals.
+And the error for firms that would go to no regulator."""
 
 import pytest
 
 from screening.handoff.messages import handoff_line, nothing_line
+from screening.handoff.rows import unrouted_error
 
 
 def record(mode="since-last", since=0, run=1, **counts) -> dict:
@@ -30,3 +32,11 @@ def test_one_line_per_hand_off(made, line):
 ])
 def test_why_nothing_was_written(since_last, regulators, line):
     assert nothing_line(since_last, regulators) == line
+
+
+def test_the_error_for_firms_that_would_go_nowhere_names_and_counts_them():
+    one = str(unrouted_error([{"credit_code": "A", "name": "甲公司", "route": None}]))
+    assert one.startswith("1 firm would go to no regulator: A 甲公司 (regulator: none); add the regulator")
+    many = str(unrouted_error([{"credit_code": str(n), "name": "乙公司", "route": "发改委"} for n in range(7)]))
+    assert many.startswith("7 firms would go to no regulator: 0 乙公司 (regulator: 发改委); 1 乙公司")
+    assert "4 乙公司 (regulator: 发改委) and 2 more; add" in many and "5 乙公司" not in many

@@ -125,6 +125,6 @@ def test_an_entry_that_would_go_to_no_regulator_is_an_error_naming_it(store, tmp
     con = duckdb.connect(str(copy))
     con.execute("update outbox set lead_regulator = '发改委' where credit_code = ?", [P2P])
     con.close()
-    with pytest.raises(ConfigError, match=f"1 firm\\(s\\) would go to no regulator: {P2P} 上海丁网络借贷信息中介有限公司"
+    with pytest.raises(ConfigError, match=f"1 firm would go to no regulator: {P2P} 上海丁网络借贷信息中介有限公司"
                                           " \\(regulator: 发改委\\)"):
         payload(copy, outbox.due(copy, NOW, 1000), REGULATORS)
