@@ -20,6 +20,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from screening.handoff import export, push
+from screening.handoff.messages import handoff_line
+from screening.rules.regulators import Regulators, load_regulators
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 from screening.store import drop, scan, summary
@@ -71,15 +73,15 @@ def publish(db: Path, run: dict) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def hand_off_files(db: Path, export_dir: Path, regulators: list[str] | None) -> list[dict]:
-    """Each lead regulator's files of what is new or changed since its last hand-off."""
-    return export.export(db, export_dir, regulators)
+def hand_off_files(db: Path, export_dir: Path, regulators: Regulators, only: list[str] | None) -> list[dict]:
+    """Each regulator's files of what is new or changed since its last hand-off."""
+    return export.export(db, export_dir, regulators, only)
 
 
 @task(retries=2, retry_delay_seconds=[30, 120], cache_policy=NO_CACHE)
-def push_outbox(db: Path, endpoint: str) -> dict:
+def push_outbox(db: Path, endpoint: str, regulators: Regulators) -> dict:
     """Deliver the outbox; what fails stays pending for the next run (nothing is lost)."""
-    report = push.push(db, endpoint)
+    report = push.push(db, endpoint, regulators=regulators)
     return {"delivered": report.delivered, "failed": report.failed, "pending": report.pending}
 
 
@@ -90,8 +92,11 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
     """Process every unprocessed extract in ``drop_dir`` into the store ``db``, then hand off:
     files per regulator into ``export_dir`` (None: no files) and the outbox to ``push_endpoint``
     (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox). ``regulators``
-    limits the files to those lead regulators (default: all five)."""
+    limits the files to those regulators of keywords/regulators.toml, by name, other name or slug
+    (default: every regulator there); an unknown one stops the flow before any run."""
     settings = get_settings()
+    known = load_regulators(settings.keywords_dir)
+    only = [known.get(name).name for name in regulators] if regulators else None
     db = Path(db or settings.db_path)
     chunk_rows = chunk_rows or settings.chunk_rows
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
@@ -106,11 +111,11 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
                   f"{run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + {run['rows_rejected']:,} rejected")
             runs.append(run)
     if runs and export_dir is not None:
-        for record in hand_off_files(db, Path(export_dir), regulators):
-            print(f"hand-off to {record['regulator']}: {record['row_count']} firms")
+        for record in hand_off_files(db, Path(export_dir), known, only):
+            print(handoff_line(record))
     endpoint = push_endpoint or settings.push_endpoint
     if runs and endpoint:
-        print(f"push: {push_outbox(db, endpoint)}")
+        print(f"push: {push_outbox(db, endpoint, known)}")
     elif runs:
         print("push: no endpoint configured (REGSCREEN_PUSH_ENDPOINT); entries wait in the outbox")
     return runs

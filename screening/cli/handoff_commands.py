@@ -1,13 +1,52 @@
 """Commands of the hand-off: files per regulator, the push, one firm's dossier and its related firms."""
 
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+import signal
 import sys
+import threading
 
 import click
 
 from screening.cli import options
-from screening.cli.options import db_option
+from screening.cli.options import RegulatorChoice, db_option
+
+
+class FormatChoice(click.ParamType):
+    """A hand-off format of the registry (:mod:`screening.handoff.formats`), loaded when the command runs."""
+
+    name = "format"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        from screening.handoff.formats import FORMATS
+
+        return "[" + "|".join(FORMATS) + "]"
+
+    def convert(self, value, param, ctx) -> str:
+        from screening.handoff.formats import FORMATS
+
+        if value not in FORMATS:
+            self.fail(f"unknown format {value!r}; one of {', '.join(FORMATS)}", param, ctx)
+        return value
+
+
+@contextmanager
+def stopped_by_sigterm():
+    """A SIGTERM ends the command as an exception would, so its clean-up runs (an export leaves no
+    partial file); the previous handler is restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command()
@@ -26,7 +65,8 @@ def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now)
     endpoint = endpoint or options.settings().push_endpoint
     if not endpoint:
         options.fail("no push endpoint configured: give --endpoint URL or set REGSCREEN_PUSH_ENDPOINT")
-    report = run_push(options.store_path(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout)
+    report = run_push(options.store_path(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout,
+                      regulators=options.regulators())
     click.echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
                f"{report.failed} failed, {report.pending} pending")
     if report.errors:
@@ -37,21 +77,28 @@ def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now)
 @click.command()
 @click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the hand-off files (created when missing).")
-@click.option("--regulator", "regulators", multiple=True, type=click.Choice(["银监局", "证监局", "保监局", "人民银行", "金融办"]),
-              help="Only this lead regulator (repeatable; default: all five).")
+@click.option("--regulator", "regulators", multiple=True, type=RegulatorChoice(),
+              help="Only this regulator of keywords/regulators.toml, by name, other name or slug (repeatable; default: all).")
+@click.option("--format", "formats", multiple=True, type=FormatChoice(),
+              help="Only this format (repeatable; default: all).")
 @click.option("--since-last/--all", "since_last", default=True, show_default=True,
               help="Only rows new or changed since each regulator's last hand-off, or everything on the list.")
 @db_option
-def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Path | None) -> None:
-    """Write each lead regulator's hand-off: .xlsx, CSV (GB18030 and UTF-8 with BOM) and manifest.json."""
-    from screening.handoff.export import export as hand_off
+def export(out_dir: Path, regulators: tuple[str, ...], formats: tuple[str, ...], since_last: bool, db: Path | None) -> None:
+    """Write each regulator's hand-off: the workbook, CSV files per part (GB18030 and UTF-8 with BOM) and a manifest.
 
-    records = hand_off(options.store_path(db), out_dir, list(regulators) or None, since_last)
+    Parts: the watch list, mention-only firms (mention), licensed firms (exempt), firms that left the list
+    (removed), the extended tier (attention). All or nothing: no partial file is left."""
+    from screening.handoff.export import export as hand_off
+    from screening.handoff.messages import handoff_line, nothing_line
+
+    with stopped_by_sigterm():
+        records = hand_off(options.store_path(db), out_dir, options.regulators(), list(regulators) or None,
+                           since_last, list(formats) or None)
     if not records:
-        click.echo("nothing new to hand off since the last export (use --all to export everything again)")
+        click.echo(nothing_line(since_last, list(regulators)))
     for record in records:
-        click.echo(f"{record['regulator']}: {record['row_count']} row(s) + {record['attention_rows']} of the extended "
-                   f"tier (关注), runs {record['since_run'] + 1}–{record['run_id']} → {out_dir / record['files'][0]['name']}")
+        click.echo(handoff_line(record))
 
 
 @click.command()

@@ -1,11 +1,12 @@
-"""What every command shares: the settings (read here, once, and passed down), the store path and
-the screener over the configured lists."""
+"""What every command shares: the settings (read here, once, and passed down), the store path, the
+screener over the configured lists and the regulators of the configured keywords folder."""
 
 from pathlib import Path
 
 import click
 
-from screening.errors import UsageError
+from screening.errors import RegscreenError, UsageError
+from screening.rules.regulators import Regulators, load_regulators
 from screening.rules.screener import Screener, product_screener
 from screening.settings import Settings, get_settings
 
@@ -23,6 +24,30 @@ def store_path(db: Path | None) -> Path:
 def load_screener() -> Screener:
     """The screener over the configured lists and registers (a malformed list is a ListError)."""
     return product_screener(settings())
+
+
+def regulators() -> Regulators:
+    """The regulators of the configured keywords folder (``regulators.toml``; malformed: a ListError)."""
+    return load_regulators(settings().keywords_dir)
+
+
+class RegulatorChoice(click.ParamType):
+    """A regulator of ``regulators.toml``, by its name, another name or its slug: the choices are read
+    from the configured keywords folder when the command runs."""
+
+    name = "regulator"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        try:
+            return "[" + "|".join(regulators().names) + "]"
+        except RegscreenError:
+            return "REGULATOR"
+
+    def convert(self, value, param, ctx) -> str:
+        try:
+            return regulators().get(value).name
+        except RegscreenError as error:
+            self.fail(str(error), param, ctx)
 
 
 def fail(message: str) -> None:

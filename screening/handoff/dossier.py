@@ -16,7 +16,7 @@ from screening.errors import NotFound as UnknownFirm
 from screening.handoff import labels
 from screening.handoff.related import no_links_reason, related
 from screening.handoff.safe_cells import cell_text, mask_ids
-from screening.rules.places import place_name
+from screening.rules.regions import place_name
 from screening.store.database import fetch_dicts, reading
 
 VERSION_FIELDS = ("version", "first_run", "last_run", "seen_on", "name", "scope", "address", "status", "legal_rep",

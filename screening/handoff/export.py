@@ -1,186 +1,54 @@
-"""Hand-off files per lead regulator: an .xlsx (one sheet per category, counting terms in red), the
-same rows as CSV in GB18030 and in UTF-8 with BOM, and a manifest.json with sha256 and row counts.
-The extended tier (关注) comes apart from the watch list of record: its own last sheet and its own
-``_attention_`` CSV files (:mod:`screening.handoff.attention`).
+"""Hand-off files per regulator: for every regulator of ``keywords/regulators.toml`` with rows, one file
+per registered format (:mod:`screening.handoff.formats`) holding its parts (:mod:`screening.handoff.rows`:
+the watch list, mention-only firms, licensed firms, firms that left the list, the extended tier) and
+a manifest with each file's sha256 and rows.
 
-By default a regulator gets only the watch-list rows new or changed since its last hand-off
-(``updated_run`` greater than the run that hand-off covered); each hand-off is recorded in
-``exports`` in one transaction, after its files are written. Every cell goes through
-:mod:`screening.handoff.safe_cells`; file names come from the regulator's slug, run id and time.
+By default a regulator gets only the rows updated since its last hand-off (``updated_run`` greater than
+the run that hand-off covered); ``since_last=False`` sends everything again. The export is all or
+nothing (:mod:`screening.handoff.atomic_files`): the files are written under temporary names, renamed
+with each manifest last, and the hand-offs are recorded in ``exports`` in the same store transaction
+(:func:`screening.store.database.write_transaction`) that read their rows.
 """
 
-import csv
+from dataclasses import dataclass
 from datetime import datetime
+import os
 from pathlib import Path
 
 import orjson
-import xlsxwriter
 
-from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET, read_attention_rows
-from screening.handoff.safe_cells import REGULATOR_SLUGS, file_stem, safe_offset, safe_text, sheet_name
-from screening.errors import StoreError, StoreMissing
+from screening.errors import ConfigError, StoreError, StoreMissing
 from screening.extract.files import file_sha256
-from screening.store.database import apply_schema, fetch_dicts, open_writer
+from screening.handoff.atomic_files import FileSets
+from screening.handoff.formats import Format, chosen, planned_files
+from screening.handoff.naming import file_stem, manifest_name, unused_stem
+from screening.handoff.rows import Part, parts_for, read_due, with_cells
+from screening.handoff.workbook import CELL_MAX
+from screening.rules.regulators import Regulator, Regulators
+from screening.store.database import apply_schema, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
-COLUMNS = [("统一社会信用代码", "credit_code"), ("企业名称", "name"), ("经营范围", "scope"), ("状态", "watch_status"),
-           ("牵头部门", "lead_regulator"), ("类别", "lead_category"), ("命中词", "terms"), ("优先级", "priority"),
-           ("经营异常", "abnormal"), ("暂停(迁入)", "hold"), ("首次列入日期", "first_flagged_on"),
-           ("最近所见日期", "last_seen_on"), ("登记状态", "reg_status"), ("法定代表人", "legal_rep"), ("地区", "region")]
-STATUS_LABELS = {"new": "新列入", "continuing": "继续监管", "changed": "登记变更", "cleared": "移出",
-                 "exempt": "豁免(持牌)", "missing": "本期未见"}
-ROWS_SQL = """
-select w.credit_code, f.name, f.scope, w.status, w.lead_regulator, w.lead_category, w.priority, w.abnormal,
-       w.hold, w.first_flagged_on, w.last_seen_on, f.status as reg_status, f.legal_rep, w.region, w.version
-from watchlist w join firms f on f.credit_code = w.credit_code and f.version = w.version
-where w.lead_regulator = ? and coalesce(w.updated_run, 0) > ?
-order by w.priority, w.credit_code"""
-HITS_SQL = """
-with latest as (select credit_code, version, max(run_id) as run_id from screenings group by credit_code, version)
-select h.credit_code, h.field, h.span_start, h.span_end, h.term
-from hits h join latest l on l.credit_code = h.credit_code and l.version = h.version and l.run_id = h.run_id
-join watchlist w on w.credit_code = h.credit_code and w.version = h.version
-where h.counts and h.tier = '重点监管' and w.lead_regulator = ? and coalesce(w.updated_run, 0) > ?
-order by h.credit_code, h.span_start"""  # the plans' tier only: the extended tier (关注) is not the list of record
+RECORD = ("insert into exports (export_id, regulator, exported_at, run_id, since_run, mode, row_count, out_dir, files)"
+          " values ($export_id, $regulator, $exported_at, $run_id, $since_run, $mode, $row_count, $out_dir, $files)")
+LAST_COVERED = "select coalesce(max(run_id), 0) from exports where list_contains($names, regulator)"
+EXTENDED_VERSIONS = ("select list, arg_max(list_version, run_id) from hits where tier = '关注' and list is not null"
+                     " group by list order by list")
+LONG_CELLS = f"xlsx cells over {CELL_MAX:,} characters are cut with a marker; the CSV files hold the full text"
 
 
-def read_rows(con, regulator: str, since: int) -> list[dict]:
-    """Watch-list rows of a regulator updated after run ``since``, with counting-hit spans and terms."""
-    rows = [r | {"spans": {"name": [], "scope": []}, "terms": []} for r in fetch_dicts(con, ROWS_SQL, [regulator, since])]
-    by_code = {row["credit_code"]: row for row in rows}
-    for code, field, start, end, term in con.execute(HITS_SQL, [regulator, since]).fetchall():
-        row = by_code[code]
-        if field in row["spans"] and start is not None and end is not None:
-            row["spans"][field].append((start, end))
-        if term not in row["terms"]:
-            row["terms"].append(term)
-    for row in rows:
-        row["watch_status"] = STATUS_LABELS.get(row["status"], row["status"])
-        row["terms"] = "、".join(row["terms"])
-    return rows
+@dataclass(slots=True)
+class Handoff:
+    """One regulator's hand-off: its parts and the names of its files."""
 
+    regulator: Regulator
+    since: int
+    stem: str
+    parts: list[Part]
 
-def merged(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """Spans clipped to the text, sorted, overlapping ones merged."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
-        if start >= end:
-            continue
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def rich_fragments(value: str | None, spans: list[tuple[int, int]], red) -> list:
-    """xlsxwriter rich-string fragments of a safe cell: the counting spans in ``red``."""
-    text, shift = safe_text(value), safe_offset(value)
-    fragments, at = [], 0
-    for start, end in merged([(s + shift, e + shift) for s, e in spans], len(text)):
-        fragments += [text[at:start]] if start > at else []
-        fragments += [red, text[start:end]]
-        at = end
-    return fragments + ([text[at:]] if at < len(text) else [])
-
-
-def write_cell(sheet, row: int, col: int, key: str, record: dict, red) -> None:
-    """One data cell: numbers as numbers, name and scope as rich strings, the rest as safe text."""
-    value = record[key]
-    if key == "priority" and isinstance(value, int) and not isinstance(value, bool):
-        sheet.write_number(row, col, value)
-        return
-    fragments = rich_fragments(value, record["spans"].get(key, []), red) if key in ("name", "scope") else []
-    if len(fragments) > 2:
-        sheet.write_rich_string(row, col, *fragments)
-    elif len(fragments) == 2:  # the whole cell is one counting term
-        sheet.write_string(row, col, fragments[1], fragments[0])
-    else:
-        sheet.write_string(row, col, safe_text(value))
-
-
-def write_plain_sheet(book, name: str, columns: list[tuple[str, str]], rows: list[dict], bold) -> None:
-    """A sheet of safe text cells under a frozen, filtered header."""
-    sheet = book.add_worksheet(name)
-    for col, (header, _) in enumerate(columns):
-        sheet.write_string(0, col, header, bold)
-    for r, record in enumerate(rows, start=1):
-        for col, (_, key) in enumerate(columns):
-            sheet.write_string(r, col, safe_text(record[key]))
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(rows), len(columns) - 1)
-    sheet.set_column(0, len(columns) - 1, 18)
-
-
-def write_xlsx(path: Path, rows: list[dict], attention: list[dict] = ()) -> None:
-    """The clerk's workbook: one sheet per category, header frozen, autofilter, terms in red bold;
-    then the extended tier's firms on a sheet of their own."""
-    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    with xlsxwriter.Workbook(str(path), options) as book:
-        bold, red = book.add_format({"bold": True}), book.add_format({"bold": True, "font_color": "red"})
-        taken: set[str] = set()
-        categories = dict.fromkeys(row["lead_category"] for row in rows)
-        for category in categories:
-            sheet = book.add_worksheet(sheet_name(category, taken))
-            members = [row for row in rows if row["lead_category"] == category]
-            for col, (header, _) in enumerate(COLUMNS):
-                sheet.write_string(0, col, header, bold)
-            for r, record in enumerate(members, start=1):
-                for col, (_, key) in enumerate(COLUMNS):
-                    write_cell(sheet, r, col, key, record, red)
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, len(members), len(COLUMNS) - 1)
-            sheet.set_column(0, len(COLUMNS) - 1, 18)
-        if attention:
-            write_plain_sheet(book, ATTENTION_SHEET, ATTENTION_COLUMNS, list(attention), bold)
-
-
-def write_csv(path: Path, rows: list[dict], encoding: str, columns: list[tuple[str, str]] = COLUMNS) -> None:
-    """The rows as CSV in ``encoding`` (gb18030 or utf-8-sig), every cell safe."""
-    with open(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([header for header, _ in columns])
-        writer.writerows([safe_text(row[key]) for _, key in columns] for row in rows)
-
-
-def unused_stem(out_dir: Path, stem: str) -> str:
-    """``stem``, or ``stem_2``, ``stem_3`` … when files of that name are already there."""
-    candidate, n = stem, 1
-    while any(out_dir.glob(f"{candidate}.*")) or any(out_dir.glob(f"{candidate}_*.*")):
-        n += 1
-        candidate = f"{stem}-{n}"
-    return candidate
-
-
-def write_attention_csvs(out_dir: Path, stem: str, attention: list[dict]) -> list[dict]:
-    """The extended tier's rows as their own CSV pair (none when it has no rows)."""
-    if not attention:
-        return []
-    paths = [out_dir / f"{stem}_attention_gb18030.csv", out_dir / f"{stem}_attention_utf8bom.csv"]
-    for path, encoding in zip(paths, ("gb18030", "utf-8-sig")):
-        write_csv(path, attention, encoding, ATTENTION_COLUMNS)
-    return [{"name": p.name, "rows": len(attention), "sha256": file_sha256(p)} for p in paths]
-
-
-def write_files(out_dir: Path, stem: str, rows: list[dict], manifest: dict, attention: list[dict] = ()) -> list[dict]:
-    """The xlsx, both CSVs (and the extended tier's pair) and the manifest; their names, row
-    counts and sha256 (manifest last). A file's ``rows`` counts the watch-list rows, or for the
-    attention CSVs the extended tier's rows (the workbook holds both)."""
-    paths = [out_dir / f"{stem}.xlsx", out_dir / f"{stem}_gb18030.csv", out_dir / f"{stem}_utf8bom.csv"]
-    write_xlsx(paths[0], rows, attention)
-    write_csv(paths[1], rows, "gb18030")
-    write_csv(paths[2], rows, "utf-8-sig")
-    files = [{"name": p.name, "rows": len(rows), "sha256": file_sha256(p)} for p in paths]
-    files += write_attention_csvs(out_dir, stem, list(attention))
-    manifest_path = out_dir / f"{stem}_manifest.json"
-    manifest_path.write_bytes(orjson.dumps(manifest | {"files": files}, option=orjson.OPT_INDENT_2))
-    return files + [{"name": manifest_path.name, "rows": None, "sha256": file_sha256(manifest_path)}]
-
-
-def last_covered(con, regulator: str) -> int:
-    """The run up to which the regulator's last hand-off went (0: never handed off)."""
-    return con.execute("select coalesce(max(run_id), 0) from exports where regulator = ?", [regulator]).fetchall()[0][0]
+    def counts(self) -> dict[str, int]:
+        """Rows per part: {"rows": watch list, "mention_rows": …, "attention_rows": …}."""
+        return {("rows" if p.spec.key == "watchlist" else f"{p.spec.key}_rows"): len(p.rows) for p in self.parts}
 
 
 def latest_run(con) -> tuple[int, dict]:
@@ -191,54 +59,97 @@ def latest_run(con) -> tuple[int, dict]:
     return row[0][0], orjson.loads(row[0][1] or "{}")
 
 
-def record_exports(con, records: list[dict]) -> None:
-    """Insert the hand-offs in one transaction (after their files are written)."""
-    con.execute("begin transaction")
+def prepared(out_dir: Path) -> Path:
+    """The output folder, created when missing; a path that cannot be one is a ConfigError naming it."""
     try:
-        first = con.execute("select coalesce(max(export_id), 0) + 1 from exports").fetchall()[0][0]
-        for n, rec in enumerate(records):
-            con.execute("insert into exports values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [first + n, rec["regulator"], rec["exported_at"], rec["run_id"], rec["since_run"],
-                         rec["mode"], rec["row_count"], rec["out_dir"], orjson.dumps(rec["files"]).decode()])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"{out_dir}: cannot be used as the hand-off folder ({error.strerror});"
+                          " give --to a folder you can write") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise ConfigError(f"{out_dir}: the hand-off folder is not writable; give --to a folder you can write")
+    return out_dir
 
 
-def export(db: Path, out_dir: Path, regulators: list[str] | None = None, since_last: bool = True,
-           now: datetime | None = None) -> list[dict]:
-    """Write each regulator's hand-off files into ``out_dir`` and record them; one dict per hand-off."""
+def write_handoff(files: FileSets, handoff: Handoff, formats: list[Format], manifest: dict) -> list[dict]:
+    """Write one hand-off's files and its manifest under temporary names; their entries, manifest last."""
+    entries = []
+    for name, fmt, parts in planned_files(handoff.stem, handoff.parts, formats):
+        fmt.write(files.path(name), parts)
+        rows = len(parts[0].rows) if fmt.per_part else handoff.counts()["rows"]
+        part = parts[0].spec.key if fmt.per_part else "all"
+        entries.append({"name": name, "format": fmt.key, "part": part, "rows": rows,
+                        "sha256": file_sha256(files.path(name))})
+    name = manifest_name(handoff.stem)
+    document = manifest | {"exported_at": manifest["exported_at"].isoformat(timespec="seconds"), "files": entries}
+    files.path(name).write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
+    files.add([e["name"] for e in entries] + [name])
+    return entries + [{"name": name, "format": "manifest", "part": None, "rows": None,
+                       "sha256": file_sha256(files.path(name))}]
+
+
+def record_exports(con, records: list[dict]) -> None:
+    """Insert the hand-offs (inside the export's transaction, after their files are in place)."""
+    first = con.execute("select coalesce(max(export_id), 0) + 1 from exports").fetchall()[0][0]
+    for n, rec in enumerate(records):
+        con.execute(RECORD, {"export_id": first + n, "regulator": rec["regulator"], "exported_at": rec["exported_at"],
+                             "run_id": rec["run_id"], "since_run": rec["since_run"], "mode": rec["mode"],
+                             "row_count": rec["row_count"], "out_dir": rec["out_dir"],
+                             "files": orjson.dumps(rec["files"]).decode()})
+
+
+def last_covered(con, regulator: Regulator) -> int:
+    """The run up to which the regulator's last hand-off went, under any of its names (0: never)."""
+    return con.execute(LAST_COVERED, {"names": list(regulator.all_names)}).fetchall()[0][0]
+
+
+def planned(con, out_dir: Path, regulators: Regulators, targets: list[Regulator], since_last: bool, run_id: int,
+            now: datetime) -> list[Handoff]:
+    """The hand-offs to write: each target regulator with rows since its last hand-off (or all)."""
+    since = {regulator: last_covered(con, regulator) if since_last else 0 for regulator in targets}
+    rows, attention = read_due(con, min(since.values(), default=0), regulators)
+    handoffs, taken = [], set()
+    for regulator, after in since.items():
+        parts = parts_for(regulator, after, rows, attention)
+        if any(part.rows for part in parts):
+            stem = unused_stem(out_dir, file_stem(regulator, run_id, now), taken)
+            taken.add(stem)
+            handoffs.append(Handoff(regulator, after, stem, with_cells(parts)))
+    return handoffs
+
+
+def written(files: FileSets, handoff: Handoff, formats: list[Format], header: dict, out_dir: Path) -> dict:
+    """Write one hand-off under temporary names; its record for ``exports`` and the caller."""
+    regulator, counts = handoff.regulator, handoff.counts()
+    manifest = {"regulator": regulator.name, "regulator_slug": regulator.slug, "regulator_title": regulator.title,
+                **header, "since_run": handoff.since, **counts}
+    entries = write_handoff(files, handoff, formats, manifest)
+    return {"regulator": regulator.name, "slug": regulator.slug, "exported_at": header["exported_at"],
+            "run_id": header["run_id"], "since_run": handoff.since, "mode": header["mode"], "row_count": counts["rows"],
+            **counts, "out_dir": str(out_dir), "files": entries}
+
+
+def export(db: Path, out_dir: Path, regulators: Regulators, only: list[str] | None = None, since_last: bool = True,
+           formats: list[str] | None = None, now: datetime | None = None) -> list[dict]:
+    """Write each regulator's hand-off files into ``out_dir`` and record them; one dict per hand-off.
+    ``only`` limits it to those regulators (any of their names or slugs), ``formats`` to those formats."""
     if not db.exists():
         raise StoreMissing(f"{db}: no store here yet; run `regscreen scan EXTRACT --db {db}` first")
-    regulators, now = regulators or list(REGULATOR_SLUGS), (now or datetime.now()).replace(microsecond=0)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    targets = [regulators.get(name) for name in only] if only else list(regulators)
+    writers, now = chosen(formats), (now or datetime.now()).replace(microsecond=0)
+    out_dir = prepared(out_dir)
     with run_lock(db):
-        con = open_writer(db)
-        try:
-            con.execute("begin transaction")
+        with write_transaction(db) as con:
             apply_schema(con)
-            con.execute("commit")
             run_id, versions = latest_run(con)
-            records = []
-            for regulator in regulators:
-                since = last_covered(con, regulator) if since_last else 0
-                rows, attention = read_rows(con, regulator, since), read_attention_rows(con, regulator, since)
-                if not rows and not attention:
-                    continue
-                manifest = {"regulator": regulator, "exported_at": now.isoformat(timespec="seconds"),
-                            "run_id": run_id, "since_run": since, "list_versions": versions, "rows": len(rows),
-                            "attention_rows": len(attention)}
-                stem = unused_stem(out_dir, file_stem(regulator, run_id, now))
-                files = write_files(out_dir, stem, rows, manifest, attention)
-                records.append({"regulator": regulator, "exported_at": now, "run_id": run_id, "since_run": since,
-                                "mode": "since-last" if since_last else "all", "row_count": len(rows),
-                                "attention_rows": len(attention),
-                                "out_dir": str(out_dir), "files": files})
-            if records:
-                record_exports(con, records)
-        finally:
-            con.close()
+            header = {"exported_at": now, "run_id": run_id, "mode": "since-last" if since_last else "all",
+                      "list_versions": versions, "extended_tier_versions": dict(con.execute(EXTENDED_VERSIONS).fetchall()),
+                      "formats": [w.key for w in writers], "long_cells": LONG_CELLS}
+            handoffs = planned(con, out_dir, regulators, targets, since_last, run_id, now)
+            with FileSets(out_dir) as files:
+                records = [written(files, handoff, writers, header, out_dir) for handoff in handoffs]
+                files.place()
+            record_exports(con, records)
         if records:
             publish_after_write(db)  # analysts' read-only snapshot shows the hand-off in `exports`
         return records

@@ -1,20 +1,28 @@
-"""The Chinese labels a reader sees, in one place: the dossier (text and HTML), ``related`` and the
-analysts' workspace all use these, so the same thing is called the same everywhere.
+"""The Chinese labels a reader sees, in one place: the hand-off files, the push, the dossier (text and
+HTML), ``related`` and the analysts' workspace all use these, so the same thing is called the same
+everywhere.
 
-The store keeps codes (``new``, ``confirm``, ``claim``) and the rules' reasons in their own words; these
-functions only turn them into what an analyst reads. A value they do not know is shown as it is.
+The store keeps codes (``new``, ``confirm``, ``claim``) and the rules' and exemption check's reasons in
+their own words; these functions only turn them into what a clerk or analyst reads. A value they do not
+know is shown as it is, never dropped.
 """
 
 import re
 
-WATCH_STATUS = {"new": "新列入", "continuing": "继续监管", "changed": "登记变更", "cleared": "已移出",
-                "exempt": "豁免(持牌机构)", "missing": "本期未见", "not listed": "不在监管名单"}
+STATUS_LABELS = {"new": "新列入", "continuing": "继续监管", "changed": "登记变更", "cleared": "移出",
+                 "exempt": "豁免(持牌)", "missing": "本期未见"}
+WATCH_STATUS = STATUS_LABELS | {"not listed": "不在监管名单"}
+CLEARED_AFTER_CHANGE = "登记变更后移出"
+USE_LABELS = {"claim": "主张", "mention": "仅提及", None: "主张"}  # a use not judged yet ranks as a claim
+USE = {"claim": "主张(经营该业务)", "mention": "仅提及(非本企业业务)"}
+SUSPENSION_LABEL = "暂停类字样"
+OBFUSCATED_LABEL = "隐写"
 DECISION = {"confirm": "确认", "dismiss": "排除", "refer": "移送", "reopen": "重新打开"}
 DECISION_HELP = {"confirm": "确认为重点监管对象", "dismiss": "排除(不属于整治对象)", "refer": "移送其他部门处理",
                  "reopen": "撤回当前决定，重新进入待审队列"}
-USE = {"claim": "主张(经营该业务)", "mention": "提及(非本企业业务)"}
 ROLE = {"legal_rep": "法定代表人", "shareholder": "股东"}
 FIELD = {"name": "名称", "scope": "经营范围"}
+FIELD_LABELS = FIELD
 TIER = {"重点监管": "方案名单(重点监管)", "关注": "扩展层(关注，非方案名单)"}
 USER_ROLE = {"viewer": "只读", "analyst": "分析员", "supervisor": "主管"}
 RUN_STATUS = {"complete": "完成", "repeat": "重复(未改变)"}
@@ -99,3 +107,50 @@ def hit_verdict(hit: dict) -> str:
     if hit.get("counts"):
         return "计数" + (f"，{label(USE, hit.get('use'))}" if hit.get("use") else "")
     return f"不计数：{why_label(hit.get('why'))}"
+
+
+EXEMPT_KINDS = {
+    "bank or bank branch": "银行或其分支机构", "credit cooperative": "信用合作机构",
+    "insurer or insurer branch": "保险机构或其分支机构", "securities firm or branch": "证券公司或其营业部",
+    "futures firm or branch": "期货公司或其分支机构", "trust company": "信托公司",
+    "group finance company": "集团财务公司",
+}
+EXEMPT_REASONS = (
+    (re.compile(r"^licensed institution \((?P<kind>.*)\)$"), "持牌金融机构（{kind}）"),
+    (re.compile(r"^licensed (?P<kind>.*) \(reserved name form\)$"), "持牌金融机构：{kind}（依法须经批准的名称）"),
+)
+EXEMPT_EVIDENCE = (
+    (re.compile(r"^(?P<register>\S+) row (?P<row>\d+): (?P<entry>.*) \(registered name\)$"),
+     "名录 {register} 第 {row} 行：{entry}（名称与登记一致）"),
+    (re.compile(r"^(?P<register>\S+) row (?P<row>\d+): (?P<entry>.*) \(branch of registered parent\)$"),
+     "名录 {register} 第 {row} 行：{entry}（上级机构已登记，本企业为其分支机构）"),
+    (re.compile(r"^name contains (?P<form>.*); no register entry$"), "名称含“{form}”（名录中无此机构）"),
+)
+
+
+def status_label(status: str | None, cleared_after_change: bool = False) -> str:
+    """新列入, 继续监管, 登记变更, 移出 (登记变更后移出), 豁免(持牌), 本期未见."""
+    if status == "cleared" and cleared_after_change:
+        return CLEARED_AFTER_CHANGE
+    return STATUS_LABELS.get(status, status or "")
+
+
+def _rendered(text: str | None, patterns) -> str:
+    """``text`` in Chinese by the first pattern that matches, else as it is."""
+    for pattern, template in patterns:
+        found = pattern.match(text or "")
+        if found:
+            parts = found.groupdict()
+            parts["kind"] = EXEMPT_KINDS.get(parts.get("kind"), parts.get("kind"))
+            return template.format(**parts)
+    return text or ""
+
+
+def exempt_reason_label(reason: str | None) -> str:
+    """The exemption's reason in Chinese (持牌金融机构（银行业金融机构）…)."""
+    return _rendered(reason, EXEMPT_REASONS)
+
+
+def exempt_evidence_label(evidence: str | None) -> str:
+    """The exemption's evidence in Chinese: the register and its entry, or the reserved name form."""
+    return _rendered(evidence, EXEMPT_EVIDENCE)

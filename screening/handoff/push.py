@@ -1,9 +1,10 @@
 """Push the outbox to the regulators' endpoint: batches of JSON, delivered at least once, never lost.
 
-Each batch is ``{"entries": [...]}``, every entry with its ``idempotency_key``, and the request has
-an ``Idempotency-Key`` header (sha256 of the batch's keys), so the receiver can drop what it already
-has; a retry sends the same entries under the same keys. Personal ID numbers in the entries' text
-are masked in the payload (:func:`screening.handoff.safe_cells.mask_ids`), as in every hand-off.
+Each batch is ``{"entries": [...]}``, every entry with its ``idempotency_key`` and its evidence
+(:mod:`screening.handoff.push_payload`: kind, terms, scope, place, regulators, list versions, an
+exemption's evidence), and the request has an ``Idempotency-Key`` header (sha256 of the batch's keys),
+so the receiver can drop what it already has; a retry sends the same entries under the same keys.
+Personal ID numbers in the entries' text are masked, as in every hand-off.
 A 2xx marks the batch delivered; anything else (an error status, a timeout, a connection dropped
 mid-answer, a receiver that is down) leaves it pending with attempts + 1, the error and a next
 attempt after an exponential backoff (capped); the push then stops until that time. Every attempt
@@ -20,9 +21,10 @@ from typing import Callable
 import httpx
 import orjson
 
-from screening.store import outbox
-from screening.handoff.safe_cells import mask_ids
 from screening.errors import RunInProgress
+from screening.handoff.push_payload import payload
+from screening.rules.regulators import Regulators
+from screening.store import outbox
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
@@ -48,16 +50,10 @@ def batch_key(keys: list[str]) -> str:
     return hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()
 
 
-def payload_entry(entry: dict) -> dict:
-    """An entry as sent: its text with personal ID numbers masked (the key and other values as they are)."""
-    return {name: mask_ids(value) if isinstance(value, str) and name != "idempotency_key" else value
-            for name, value in entry.items()}
-
-
 def post_batch(client: httpx.Client, endpoint: str, entries: list[dict]) -> tuple[int | None, str | None]:
     """POST one batch: (status code or None, error or None when delivered)."""
     keys = [e["idempotency_key"] for e in entries]
-    body = orjson.dumps({"entries": [payload_entry(e) for e in entries]})
+    body = orjson.dumps({"entries": entries})
     headers = {"Content-Type": "application/json", "Idempotency-Key": batch_key(keys)}
     try:
         answer = client.post(endpoint, content=body, headers=headers)
@@ -82,13 +78,14 @@ def push_once(client: httpx.Client, db: Path, endpoint: str, entries: list[dict]
 
 
 def push(db: Path, endpoint: str, batch: int = 100, clock: Callable[[], datetime] = datetime.now,
-         timeout: float = TIMEOUT, backoff: tuple[float, float] = BACKOFF) -> PushReport:
-    """Deliver the due outbox entries in batches until none is due or a batch fails."""
+         timeout: float = TIMEOUT, backoff: tuple[float, float] = BACKOFF, *, regulators: Regulators) -> PushReport:
+    """Deliver the due outbox entries, with their evidence, in batches until none is due or a batch fails;
+    ``regulators`` (keywords/regulators.toml) names each entry's lead regulator."""
     report = PushReport()
     with httpx.Client(timeout=timeout) as client:
         while entries := outbox.due(db, clock(), batch):
             report.batches += 1
-            delivered, error = push_once(client, db, endpoint, entries, clock(), backoff)
+            delivered, error = push_once(client, db, endpoint, payload(db, entries, regulators), clock(), backoff)
             if not delivered:
                 report.failed += len(entries)
                 report.errors.append(error)

@@ -2,12 +2,16 @@
 
 From characters 3-8 of a valid credit code (the registering authority's GB/T 2260 code);
 when the code is missing or invalid, from the address with ``cpca`` (province and district
-columns help where the address leaves them out).
+columns help where the address leaves them out). A code's place name comes from cpca's GB/T 2260
+table (``resources/adcodes.csv``, read as a file: loading cpca itself loads pandas).
 """
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
+import importlib.util
 import logging
+from pathlib import Path
 import warnings
 
 import polars as pl
@@ -15,6 +19,7 @@ import polars as pl
 from screening.rules.identifiers import key_columns, key_region
 
 NOT_AN_ADDRESS = {"", "N/A", "NA", "NULL", "NONE", "-", "无"}
+GROUPINGS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}  # table rows that name no place
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +75,29 @@ def region_of_firm(code: str | None, address: str | None, province: str | None, 
         return Region(found[0], "credit_code" if found[1] == "uscc" else "registration_number")
     found = region_from_address(address, district, province)
     return Region(found, "address") if found else Region(None, "none")
+
+
+@lru_cache(maxsize=1)
+def _area_names() -> dict[str, str]:
+    """Six-digit GB/T 2260 codes → area names (北京市, 市辖区, 朝阳区 …), from cpca's table."""
+    spec = importlib.util.find_spec("cpca")
+    table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    with open(table, encoding="utf-8", newline="") as handle:
+        return {row["adcode"][:6]: row["name"] for row in csv.DictReader(handle) if not row["adcode"][6:].strip("0")}
+
+
+def place_name(code: str | None) -> str | None:
+    """The place a region code names, province first: 310115 → 上海市浦东新区, 330205 → 浙江省宁波市江北区,
+    11 → 北京市. Levels the table does not know (a code retired since) are left out; None when it knows
+    none of them or the code is not 2, 4 or 6 digits."""
+    if not code or not code.isascii() or not code.isdigit() or len(code) not in (2, 4, 6):
+        return None
+    code, names = code.ljust(6, "0"), _area_names()
+    levels = dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))
+    parts = [names[level] for level in levels if names.get(level) and names[level] not in GROUPINGS]
+    return "".join(parts) or None
+
+
+def province_name(code: str | None) -> str | None:
+    """The province (first level) of a region code: 11… → 北京市."""
+    return place_name(code[:2]) if code and len(code) >= 2 else None

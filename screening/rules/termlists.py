@@ -6,21 +6,20 @@ file fails with an error that names the file and the entry.
 """
 
 from dataclasses import dataclass
-import hashlib
-import json
 from pathlib import Path
-import tomllib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from screening.errors import ListError as TermListError
 from screening.rules.folding import fold_text
+from screening.rules.list_files import content_version, read_toml, validated
+from screening.rules.regulators import Regulators, load_regulators
 
 Field_ = Literal["name", "scope"]
-# Not plans' lists: regulators, false friends, the parts of a firm name, and the extended tier (关注),
-# which screening/extended.py loads apart so that the watch list of record follows the plans alone.
-SPECIAL_FILES = {"categories.toml", "false_friends.toml", "name_parts.toml", "extended.toml"}
+# Not plans' lists: categories and regulators, false friends, the parts of a firm name, and the extended
+# tier (关注), which screening/extended.py loads apart so that the watch list of record follows the plans alone.
+SPECIAL_FILES = {"categories.toml", "regulators.toml", "false_friends.toml", "name_parts.toml", "extended.toml"}
 
 
 class TermEntry(BaseModel):
@@ -124,54 +123,32 @@ class TermList:
     terms: tuple[Term, ...]
 
 
-def read_toml(path: Path) -> dict:
-    """Parse a TOML file; a syntax error names the file and the line."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise TermListError(f"{path}: not valid UTF-8 TOML: {error}. Fix the syntax there.") from error
-
-
-def _explain(path: Path, data: dict, error: ValidationError) -> TermListError:
-    """Turn a validation error into one naming the file and the entry."""
-    problems = []
-    for item in error.errors():
-        loc = list(item["loc"])
-        where = "/".join(str(part) for part in loc)
-        if len(loc) >= 2 and loc[0] in ("term", "category", "false_friend", "pattern") and isinstance(loc[1], int):
-            entry = data.get(loc[0], [{}])[loc[1]]
-            label = next((entry[k] for k in ("term", "name", "label", "text") if k in entry), None) if isinstance(entry, dict) else None
-            kind = "pattern" if loc[0] == "pattern" else "entry"
-            where = f"{kind} #{loc[1] + 1} ({label!r}) field {'/'.join(map(str, loc[2:])) or '-'}"
-        problems.append(f"{where}: {item['msg']}")
-    return TermListError(f"{path}: " + "; ".join(problems))
-
-
-def validated(model: type[BaseModel], path: Path, data: dict) -> BaseModel:
-    """Validate ``data`` against ``model`` or fail naming the file and entry."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise _explain(path, data, error) from None
-
-
-def content_version(data: dict) -> str:
-    """A version derived from content: the first 12 hex digits of its canonical sha256."""
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-
-
 def load_categories(keywords_dir: Path) -> dict[str, Category]:
-    """The lead regulators by category, from ``categories.toml``."""
+    """The lead regulators by category, from ``categories.toml``; every regulator must be one of
+    ``regulators.toml`` (by any of its names) and is given by its entry's name."""
     path = keywords_dir / "categories.toml"
     data = read_toml(path)
     spec = validated(CategoriesFile, path, data)
+    regulators = load_regulators(keywords_dir)
     categories = {}
     for index, category in enumerate(spec.category):
         if category.name in categories:
             raise TermListError(f"{path}: entry #{index + 1} ({category.name!r}): duplicate category")
-        categories[category.name] = category
+        resolved = _regulators_of(path, index, category, regulators)
+        categories[category.name] = category.model_copy(update={"regulators": resolved})
     return categories
+
+
+def _regulators_of(path: Path, index: int, category: Category, regulators: Regulators) -> list[str]:
+    """The category's regulators by their entries' names (lead first, each once); an unknown one fails."""
+    resolved: list[str] = []
+    for name in category.regulators:
+        regulator = regulators.find(name)
+        if regulator is None:
+            raise TermListError(f"{path}: entry #{index + 1} ({category.name!r}): unknown regulator {name!r};"
+                                f" known: {', '.join(regulators.names)} (add it to regulators.toml)")
+        resolved += [regulator.name] if regulator.name not in resolved else []
+    return resolved
 
 
 def _terms_of(spec: TermListFile, version: str, path: Path, categories: dict[str, Category]):

@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from screening.errors import RegscreenError
-from screening.rules.places import place_name
+from screening.rules.regions import place_name
 from screening.web import auth, firm, history, queue
 from screening.web.config import WebConfig
 from screening.web.templating import STATIC_DIR, TEMPLATES

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from screening.errors import UsageError
-from screening.rules.places import place_name, province_name
+from screening.rules.regions import place_name, province_name
 from screening.store.database import SQL_DIR, fetch_dicts, read_sql_file, reading
 from screening.web.auth import config_of, current_session
 from screening.web.sessions import Session

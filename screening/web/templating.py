@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from screening.handoff import labels
 from screening.handoff.safe_cells import mask_ids
-from screening.rules.places import place_name
+from screening.rules.regions import place_name
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -13,7 +13,7 @@ from prefect.testing.utilities import prefect_test_harness
 from flows.nightly import nightly_registry_scan
 from screening.settings import REPO_ROOT
 from screening.store import scan
-from screening.errors import RunInProgress
+from screening.errors import ConfigError, RunInProgress
 from screening.store.lock import run_lock
 
 SAMPLE = REPO_ROOT / "data" / "sample" / "registrations_sample.csv"
@@ -145,3 +145,16 @@ def test_flow_hands_off_files_and_pushes_the_outbox(drop, tmp_path):
     outbox = con.execute("select idempotency_key, delivered_at is not null from outbox").fetchall()
     con.close()
     assert sorted(received) == sorted(key for key, _ in outbox) and all(done for _, done in outbox)
+
+
+def test_the_flow_hands_off_to_the_regulators_it_is_given_by_any_of_their_names(drop, tmp_path):
+    db = tmp_path / "store.duckdb"
+    run_flow(drop, db, regulators=["jrb", "证监局"])
+    assert {p.name.split("_")[0] for p in (tmp_path / "handoff").iterdir()} == {"jrb", "csrc"}
+
+
+def test_an_unknown_regulator_stops_the_flow_before_any_run(drop, tmp_path):
+    db = tmp_path / "store.duckdb"
+    with pytest.raises(ConfigError, match="unknown regulator '发改委'; one of 银监局, 证监局, 保监局, 人民银行, 金融办"):
+        run_flow(drop, db, regulators=["发改委"])
+    assert not db.exists() and not (tmp_path / "handoff").exists()

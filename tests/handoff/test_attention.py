@@ -11,7 +11,9 @@ from stdnum.cn import uscc
 
 from conftest import query, write_csv
 from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET
-from screening.handoff.export import export
+from screening.handoff.export import export as export_to
+from screening.rules.regulators import load_regulators
+from screening.settings import get_settings
 from screening.store.scan import scan
 
 
@@ -38,6 +40,12 @@ SECOND = [
     FIRST[4],
 ]
 NOW = datetime(2026, 11, 25, 9, 30)
+REGULATORS = load_regulators(get_settings().keywords_dir)
+
+
+def export(db, out, **options):
+    """The export over the shipped regulators."""
+    return export_to(db, out, REGULATORS, **options)
 
 
 @pytest.fixture

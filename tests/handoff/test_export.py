@@ -14,7 +14,10 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from conftest import query, write_csv
-from screening.handoff.export import COLUMNS, export
+from screening.handoff.export import export as export_to
+from screening.handoff.rows import COLUMNS
+from screening.rules.regulators import load_regulators
+from screening.settings import get_settings
 from screening.store.scan import scan
 
 
@@ -41,6 +44,12 @@ THIRD = SECOND[:2] + [["上海丙众筹科技有限公司", CROWD, "股权众筹
 SLUGS = {"银监局": "cbrc", "证监局": "csrc", "金融办": "jrb"}
 DANGER = ("=", "+", "-", "@", "\t", "\r")
 NOW = datetime(2026, 11, 25, 9, 30, 0)
+REGULATORS = load_regulators(get_settings().keywords_dir)
+
+
+def export(db, out, **options):
+    """The export over the shipped regulators."""
+    return export_to(db, out, REGULATORS, **options)
 
 
 @pytest.fixture
@@ -191,7 +200,7 @@ def test_since_last_exports_only_what_changed_and_all_exports_again(store, expor
 
 
 def test_one_regulator_only(store, tmp_path):
-    records = export(store, tmp_path / "out", regulators=["金融办"], now=NOW)
+    records = export(store, tmp_path / "out", only=["金融办"], now=NOW)
     assert [r["regulator"] for r in records] == ["金融办"]
     assert query(store, "select regulator from exports") == [("金融办",)]
 
@@ -203,7 +212,10 @@ def test_cli_export(run, store, tmp_path):
     assert sorted({p.name.split("_")[0] for p in out.iterdir()}) == ["cbrc", "csrc", "jrb"]
     assert "金融办" in result.output
     again = run("export", "--to", out, "--db", store, "--regulator", "金融办")
-    assert again.exit_code == 0 and "nothing new" in again.output
+    assert again.exit_code == 0 and again.output.startswith("自上次移交以来没有新的变动（金融办），未写文件") and "--all" in again.output
+    everything = run("export", "--to", out, "--db", store, "--regulator", "csrc", "--all")
+    assert everything.exit_code == 0 and everything.output.startswith("证监局：观察名单 1 家（截至第 1 次运行的全部） → ")
+    assert "--all" not in everything.output and "没有" not in everything.output
     refused = run("export", "--to", out, "--db", store, "--regulator", "发改委")
     assert refused.exit_code == 2
     missing = run("export", "--to", out, "--db", tmp_path / "none.duckdb")

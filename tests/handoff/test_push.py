@@ -13,10 +13,12 @@ import pytest
 from conftest import query
 from screening.store import outbox
 from screening.handoff.push import batch_key, push
+from screening.rules.regulators import load_regulators
 from screening.settings import get_settings
-from store_scenario import FIRST, SECOND, Store
+from store_scenario import FIRST, P2P, SECOND, Store
 
 NOW = datetime(2026, 1, 5, 9, 0)
+REGULATORS = load_regulators(get_settings().keywords_dir)
 TIMEOUT = 0.3  # the client's; the slow handler sleeps longer
 
 
@@ -118,7 +120,7 @@ def pending(db) -> int:
 
 
 def send(store, receiver, now=NOW, batch=4):
-    return push(store.db, receiver.url, batch, clock=lambda: now, timeout=TIMEOUT)
+    return push(store.db, receiver.url, batch, clock=lambda: now, timeout=TIMEOUT, regulators=REGULATORS)
 
 
 def drain(store, receiver, now=NOW, batch=4) -> datetime:
@@ -222,7 +224,7 @@ def test_a_200_the_client_lost_is_sent_again_answered_200_twice_and_kept_once(st
 
 def test_a_receiver_that_is_down_loses_nothing_and_gets_everything_once_when_back(store, receiver, run):
     down, total = refused_url(), len(outbox_keys(store.db))
-    report = push(store.db, down, 4, clock=lambda: NOW, timeout=TIMEOUT)
+    report = push(store.db, down, 4, clock=lambda: NOW, timeout=TIMEOUT, regulators=REGULATORS)
     assert (report.batches, report.delivered, report.failed, report.pending) == (1, 0, 4, total)
     assert "ConnectError" in report.errors[0]
     failed = query(store.db, "select attempts, last_error, next_attempt_at from outbox where attempts > 0")
@@ -281,3 +283,14 @@ def test_cli_push_without_endpoint_exits_2(store, run, monkeypatch):
 def test_cli_push_without_store_exits_2(tmp_path, run):
     result = run("push", "--endpoint", "http://127.0.0.1:9/", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 2 and "no store here yet" in result.output
+
+
+def test_every_received_entry_carries_its_evidence(store, receiver):
+    drain(store, receiver)
+    evidence = {"kind", "terms", "scope", "region", "region_name", "lead_regulator", "lead_regulator_slug",
+                "regulators_copied", "list_versions", "exemption", "use", "version"}
+    assert receiver.rows and all(evidence <= set(row) for row in receiver.rows)
+    p2p = next(r for r in receiver.rows if r["credit_code"] == P2P and r["status"] == "new")
+    assert (p2p["kind"], p2p["lead_regulator"], p2p["region_name"]) == ("watchlist", "银监局", "上海市浦东新区")
+    assert {t["term"] for t in p2p["terms"]} == {"网络借贷"} and all(t["use"] == "claim" for t in p2p["terms"])
+    assert {r["kind"] for r in receiver.rows if r["status"] in ("cleared", "missing")} == {"removed"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.rules.regions import region_of_firm
+from screening.rules.regions import place_name, province_name, region_of_firm
 
 
 @pytest.mark.parametrize("code, address, province, district, region, source", [
@@ -24,3 +24,25 @@ def test_region_cases(code, address, province, district, region, source):
 def test_region_from_a_registration_number_in_its_own_column():
     found = region_of_firm(None, "北京市朝阳区", None, None, registration_number="320404000009558")
     assert (found.code, found.source) == ("320404", "registration_number")
+
+
+@pytest.mark.parametrize("code, place", [
+    ("310115", "上海市浦东新区"),         # 310100 市辖区 names no place: left out
+    ("330205", "浙江省宁波市江北区"),
+    ("410311", "河南省洛阳市洛龙区"),
+    ("110105", "北京市朝阳区"),
+    ("110000", "北京市"), ("11", "北京市"), ("4103", "河南省洛阳市"),
+    ("419001", "河南省济源市"),           # 省直辖县级行政区划 names no place
+    ("441900", "广东省东莞市"),
+    ("310103", "上海市"),                 # 卢湾区, merged away in 2011: only the level still known
+    # must NOT name a place
+    ("999999", None), ("", None), (None, None), ("41030", None), ("3101150", None), ("31011A", None),
+    ("３１０１１５", None),               # full-width digits are not a code
+])
+def test_place_name_of_a_region_code(code, place):
+    assert place_name(code) == place
+
+
+@pytest.mark.parametrize("code, province", [("110105", "北京市"), ("4103", "河南省"), ("", None), (None, None)])
+def test_province_name_of_a_region_code(code, province):
+    assert province_name(code) == province

@@ -16,6 +16,9 @@ from fastapi.testclient import TestClient
 import orjson
 import pytest
 
+from screening.rules.regulators import load_regulators
+from screening.settings import get_settings
+
 from conftest import query
 from screening.handoff.export import export
 from screening.store.lock import run_lock
@@ -339,7 +342,7 @@ def test_the_runs_page_shows_the_reconciliation(store):
 @pytest.fixture
 def handed_off(store, tmp_path):
     out = tmp_path / "out"
-    records = export(store, out)
+    records = export(store, out, load_regulators(get_settings().keywords_dir))
     return store, out, records
 
 
