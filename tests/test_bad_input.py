@@ -233,6 +233,29 @@ def merged_header_xlsx(tmp: Path) -> Path:
     return path
 
 
+def two_name_columns(tmp: Path) -> Path:
+    rows = [["企业名称", "统一社会信用代码", "名称", "经营范围"], *[[NAMES[i], code(i), f"某某{i}投资管理有限公司", SCOPES[i]]
+                                                         for i in range(3)]]
+    return write_csv(tmp / "two_names.csv", rows)
+
+
+def two_scope_columns(tmp: Path) -> Path:
+    rows = [["企业名称", "统一社会信用代码", "经营范围", "scope"], *[[NAMES[i], code(i), SCOPES[i], "网络借贷"] for i in range(3)]]
+    return write_csv(tmp / "two_scopes.csv", rows)
+
+
+def two_name_columns_xlsx(tmp: Path) -> Path:
+    import xlsxwriter
+
+    path = tmp / "two_names.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["企业名称", "统一社会信用代码", "经营范围", "企业名称"])
+        for i in range(3):
+            sheet.write_row(1 + i, 0, [NAMES[i], code(i), SCOPES[i], "某某理财有限公司"])
+    return path
+
+
 def truncated_parquet(tmp: Path) -> Path:
     path = tmp / "truncated.parquet"
     pl.DataFrame([dict(zip(HEADER, firm(i))) for i in range(500)]).write_parquet(path)
@@ -342,6 +365,12 @@ CASES = [
     pytest.param(formula_cells, Loads(5, stored=tuple(FORMULAS), also=formulas_verbatim_until_hand_off),
                  id="formula-like-cells"),
     pytest.param(merged_header_xlsx, Loads(3, stored=tuple(NAMES[:3])), id="xlsx-merged-header-cells"),
+    pytest.param(two_name_columns, Fails(("two columns for 'name': '企业名称' (column 1) and '名称' (column 3)",
+                                          "rename or remove the other")), id="ambiguous-two-name-columns"),
+    pytest.param(two_scope_columns, Fails(("two columns for 'scope': '经营范围' (column 3) and 'scope' (column 4)",)),
+                 id="ambiguous-two-scope-columns"),
+    pytest.param(two_name_columns_xlsx, Fails(("two columns for 'name': '企业名称' (column 1) and '企业名称' (column 4)",)),
+                 id="ambiguous-two-name-columns-xlsx"),
     pytest.param(truncated_parquet, Fails(("not a readable Parquet file, truncated or damaged", "export it again")),
                  id="truncated-parquet"),
     pytest.param(real_malformed, Loads(61, {35: "malformed record at line 36: 9 fields, the header has 10"}),
@@ -425,5 +454,5 @@ def test_the_corpus_covers_every_class_of_the_issue():
     for named in ("gb18030", "gbk", "utf8-with-bom", "wrong-encoding", "mixed-line-endings", "unescaped-quotes",
                   "ragged-rows", "nul-bytes", "scope-of-100kb", "empty-file", "header-only", "name-column",
                   "duplicate-codes", "bad-checksums", "control-characters", "formula", "xlsx-merged",
-                  "truncated-parquet"):
+                  "truncated-parquet", "ambiguous-two-name-columns", "ambiguous-two-scope-columns"):
         assert any(named in case_id for case_id in ids), named

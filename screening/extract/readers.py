@@ -155,6 +155,7 @@ def _excel_batches(path: Path) -> Iterator[pl.DataFrame]:
     except Exception as error:  # fastexcel raises its own error classes
         raise ExtractError(f"{path}: not a readable Excel workbook ({error}). Save it as .xlsx again.") from error
     labels, skip = header_block(sheet.head(HEADER_SEARCH).rows())
+    resolve_headers([label or "" for label in labels], path)  # two columns for one name are refused, not renamed away
     yield sheet.slice(skip).rename(dict(zip(sheet.columns, unique_labels(labels))))
 
 
