@@ -40,6 +40,21 @@ class Settings(BaseSettings):
         50_000, gt=0,
         description="Rows per chunk when streaming an extract; bounds peak memory.",
     )
+    sql_rows: int = Field(
+        1000, ge=0,
+        description="Rows `regscreen sql` prints by default; `--limit N` or `--all` overrides it.",
+    )
+    sql_memory_limit: str = Field(
+        "2GB",
+        description="DuckDB memory limit of an analyst's query (`regscreen sql`, read-only); a query that needs "
+                    "more is stopped with a message naming this limit.",
+    )
+    sql_threads: int = Field(2, gt=0, description="DuckDB threads of an analyst's query.")
+    sql_timeout: float = Field(
+        120.0, gt=0,
+        description="Seconds an analyst's query may run (`regscreen sql`) before it is interrupted, with a message "
+                    "naming this limit.",
+    )
     push_endpoint: str | None = Field(
         None,
         description="URL the outbox is pushed to (`regscreen push`, JSON batches with idempotency keys); "

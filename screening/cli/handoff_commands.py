@@ -8,6 +8,7 @@ import click
 
 from screening.cli import options
 from screening.cli.options import db_option
+from screening.cli.terminal import echo
 
 
 @click.command()
@@ -27,10 +28,10 @@ def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now)
     if not endpoint:
         options.fail("no push endpoint configured: give --endpoint URL or set REGSCREEN_PUSH_ENDPOINT")
     report = run_push(options.store_path(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout)
-    click.echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
+    echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
                f"{report.failed} failed, {report.pending} pending")
     if report.errors:
-        click.echo(f"regscreen: push failed, will retry: {report.errors[0]}", err=True)
+        echo(f"regscreen: push failed, will retry: {report.errors[0]}", err=True)
         sys.exit(1)
 
 
@@ -48,9 +49,9 @@ def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Pat
 
     records = hand_off(options.store_path(db), out_dir, list(regulators) or None, since_last)
     if not records:
-        click.echo("nothing new to hand off since the last export (use --all to export everything again)")
+        echo("nothing new to hand off since the last export (use --all to export everything again)")
     for record in records:
-        click.echo(f"{record['regulator']}: {record['row_count']} row(s) + {record['attention_rows']} of the extended "
+        echo(f"{record['regulator']}: {record['row_count']} row(s) + {record['attention_rows']} of the extended "
                    f"tier (关注), runs {record['since_run'] + 1}–{record['run_id']} → {out_dir / record['files'][0]['name']}")
 
 
@@ -63,7 +64,7 @@ def dossier(credit_code: str, as_html: bool, db: Path | None) -> None:
     from screening.handoff.dossier import load, render_html, render_text
 
     found = load(options.store_path(db), credit_code)
-    click.echo(render_html(found) if as_html else render_text(found), nl=False)
+    echo(render_html(found) if as_html else render_text(found), nl=False)
 
 
 @click.command()
@@ -76,9 +77,9 @@ def related(credit_code: str, db: Path | None) -> None:
 
     code = credit_code.strip().upper()
     decision, rows = related_report(options.store_path(db), code)
-    click.echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
+    echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
     for row in rows:
-        click.echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
+        echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
                             f"{row['credit_code']} {row['name'] or ''} — {row['watch_status']}"
                             + (f", decision {row['decision']}" if row["decision"] else "")))
 

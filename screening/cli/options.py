@@ -8,6 +8,7 @@ import click
 from screening.errors import UsageError
 from screening.rules.screener import Screener, product_screener
 from screening.settings import Settings, get_settings
+from screening.store.database import QueryBounds
 
 
 def settings() -> Settings:
@@ -18,6 +19,12 @@ def settings() -> Settings:
 def store_path(db: Path | None) -> Path:
     """The store file: ``--db``, else REGSCREEN_DB_PATH, else data/registry.duckdb."""
     return db or settings().db_path
+
+
+def query_bounds(timeout: float | None = None) -> QueryBounds:
+    """The bounds of an analyst's query: memory, threads and time from the settings (``timeout`` overrides)."""
+    configured = settings()
+    return QueryBounds(configured.sql_memory_limit, configured.sql_threads, timeout or configured.sql_timeout)
 
 
 def load_screener() -> Screener:
