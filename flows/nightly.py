@@ -23,6 +23,7 @@ from screening.handoff import export, push
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 from screening.store import drop, scan, summary
+from screening.store.location import check_output_folder, check_store
 from screening.store.lock import run_lock
 
 REGISTRY_TIME = ZoneInfo("Asia/Shanghai")
@@ -92,7 +93,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
     (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox). ``regulators``
     limits the files to those lead regulators (default: all five)."""
     settings = get_settings()
-    db = Path(db or settings.db_path)
+    db = check_store(Path(db or settings.db_path), create=True)  # a store, or a place for a new one: else StoreError
     chunk_rows = chunk_rows or settings.chunk_rows
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
     runs = []
@@ -106,7 +107,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
                   f"{run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + {run['rows_rejected']:,} rejected")
             runs.append(run)
     if runs and export_dir is not None:
-        for record in hand_off_files(db, Path(export_dir), regulators):
+        for record in hand_off_files(db, check_output_folder(Path(export_dir)), regulators):
             print(f"hand-off to {record['regulator']}: {record['row_count']} firms")
     endpoint = push_endpoint or settings.push_endpoint
     if runs and endpoint:

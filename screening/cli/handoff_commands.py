@@ -27,7 +27,7 @@ def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now)
     endpoint = endpoint or options.settings().push_endpoint
     if not endpoint:
         options.fail("no push endpoint configured: give --endpoint URL or set REGSCREEN_PUSH_ENDPOINT")
-    report = run_push(options.store_path(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout)
+    report = run_push(options.store_to_write(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout)
     echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
                f"{report.failed} failed, {report.pending} pending")
     if report.errors:
@@ -36,7 +36,7 @@ def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now)
 
 
 @click.command()
-@click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--to", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the hand-off files (created when missing).")
 @click.option("--regulator", "regulators", multiple=True, type=click.Choice(["银监局", "证监局", "保监局", "人民银行", "金融办"]),
               help="Only this lead regulator (repeatable; default: all five).")
@@ -47,7 +47,7 @@ def export(out_dir: Path, regulators: tuple[str, ...], since_last: bool, db: Pat
     """Write each lead regulator's hand-off: .xlsx, CSV (GB18030 and UTF-8 with BOM) and manifest.json."""
     from screening.handoff.export import export as hand_off
 
-    records = hand_off(options.store_path(db), out_dir, list(regulators) or None, since_last)
+    records = hand_off(options.store_to_write(db), options.output_folder(out_dir), list(regulators) or None, since_last)
     if not records:
         echo("nothing new to hand off since the last export (use --all to export everything again)")
     for record in records:
@@ -63,7 +63,7 @@ def dossier(credit_code: str, as_html: bool, db: Path | None) -> None:
     """One firm's file (一户一档): every registration version, hits, watch-list history, decisions, related firms."""
     from screening.handoff.dossier import load, render_html, render_text
 
-    found = load(options.store_path(db), credit_code)
+    found = load(options.store_to_read(db), credit_code)
     echo(render_html(found) if as_html else render_text(found), nl=False)
 
 
@@ -76,7 +76,7 @@ def related(credit_code: str, db: Path | None) -> None:
     from screening.handoff.related import related_report
 
     code = credit_code.strip().upper()
-    decision, rows = related_report(options.store_path(db), code)
+    decision, rows = related_report(options.store_to_read(db), code)
     echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
     for row in rows:
         echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "

@@ -9,6 +9,7 @@ from screening.errors import UsageError
 from screening.rules.screener import Screener, product_screener
 from screening.settings import Settings, get_settings
 from screening.store.database import QueryBounds
+from screening.store.location import check_output_folder, check_store
 
 
 def settings() -> Settings:
@@ -17,8 +18,24 @@ def settings() -> Settings:
 
 
 def store_path(db: Path | None) -> Path:
-    """The store file: ``--db``, else REGSCREEN_DB_PATH, else data/registry.duckdb."""
+    """The store file: ``--db``, else REGSCREEN_DB_PATH, else data/registry.duckdb (not checked)."""
     return db or settings().db_path
+
+
+def store_to_read(db: Path | None) -> Path:
+    """The store a reading command opens (sql, status, dossier, related), checked to be a regscreen store."""
+    return check_store(store_path(db), create=False, writing=False)
+
+
+def store_to_write(db: Path | None, create: bool = False) -> Path:
+    """The store a writing command opens (decide, export, push; with ``create``: scan, nightly, which may
+    make a new one), checked to be a regscreen store, or a place where one can be created."""
+    return check_store(store_path(db), create=create, writing=True)
+
+
+def output_folder(folder: Path) -> Path:
+    """A folder for files (export --to, nightly --export-dir), created when missing, checked writable."""
+    return check_output_folder(folder)
 
 
 def query_bounds(timeout: float | None = None) -> QueryBounds:

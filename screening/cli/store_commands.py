@@ -19,11 +19,12 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     from screening.cli.report import print_run, scan_progress
     from screening.store.scan import scan as run_scan
 
+    store = options.store_to_write(db, create=True)
     screener = options.load_screener()
     if not extract.is_file():
         options.fail(f"{extract}: no such file")
     with scan_progress(extract) as advance:
-        report = run_scan(extract, options.store_path(db), screener, as_of.date() if as_of else None, full,
+        report = run_scan(extract, store, screener, as_of.date() if as_of else None, full,
                           options.settings().chunk_rows, progress=advance)
     print_run(report.run)
 
@@ -50,7 +51,7 @@ def sql(query: str, db: Path | None, as_csv: bool, limit: int | None, all_rows: 
     if limit is not None and all_rows:
         options.fail("give --limit N or --all, not both")
     max_rows = None if all_rows else options.settings().sql_rows if limit is None else limit
-    batches = stream_query(options.store_path(db), query, options.query_bounds(timeout),
+    batches = stream_query(options.store_to_read(db), query, options.query_bounds(timeout),
                            1000 if max_rows is None else min(max_rows + 1, 1000))
     try:
         print_query(batches, as_csv, max_rows)
@@ -68,7 +69,7 @@ def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Pa
     """Record an analyst's DECISION on a watch-list firm (applies to its current registration)."""
     from screening.store.decisions import decide as record
 
-    row = record(options.store_path(db), credit_code, decision, reason, decided_by)
+    row = record(options.store_to_write(db), credit_code, decision, reason, decided_by)
     echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
 
 
@@ -80,7 +81,7 @@ def status(db: Path | None, limit: int) -> None:
     from screening.cli.report import print_status
     from screening.store.status import last_runs
 
-    runs, watch = last_runs(options.store_path(db), limit)
+    runs, watch = last_runs(options.store_to_read(db), limit)
     print_status(runs, watch)
 
 
