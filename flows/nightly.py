@@ -19,6 +19,8 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.masking import mask_run_logs
+from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.handoff import export, push
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
@@ -27,6 +29,7 @@ from screening.store.location import check_output_folder, check_store
 from screening.store.lock import run_lock
 
 REGISTRY_TIME = ZoneInfo("Asia/Shanghai")
+mask_run_logs()  # no personal ID number in the flow's logs
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +46,9 @@ def find_extracts(drop_dir: Path, db: Path) -> list[Path]:
 
 @task(cache_policy=NO_CACHE)
 def plan_extract(extract: Path, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
-    """Read, validate and compare the extract with the store."""
+    """Read, validate and compare the extract with the store (a spreadsheet bounded first)."""
+    if extract.suffix.lower() in SPREADSHEETS:
+        check_workbook(extract, WorkbookLimits.configured(get_settings()))
     return scan.plan_run(extract, db, process_screener().versions, as_of, full, chunk_rows)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from screening.errors import UsageError
+from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.rules.screener import Screener, product_screener
 from screening.settings import Settings, get_settings
 from screening.store.database import QueryBounds
@@ -42,6 +43,19 @@ def query_bounds(timeout: float | None = None) -> QueryBounds:
     """The bounds of an analyst's query: memory, threads and time from the settings (``timeout`` overrides)."""
     configured = settings()
     return QueryBounds(configured.sql_memory_limit, configured.sql_threads, timeout or configured.sql_timeout)
+
+
+def workbook_limits() -> WorkbookLimits:
+    """The limits a spreadsheet extract is checked against (REGSCREEN_XLSX_*)."""
+    return WorkbookLimits.configured(settings())
+
+
+def check_extract(extract: Path) -> Path:
+    """The extract, a spreadsheet checked against the configured limits before anything reads it (the
+    readers then honour that check); ExtractError (exit 2) when it is over one."""
+    if extract.suffix.lower() in SPREADSHEETS and extract.is_file():
+        check_workbook(extract, workbook_limits())
+    return extract
 
 
 def load_screener() -> Screener:

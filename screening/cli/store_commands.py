@@ -23,6 +23,7 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     screener = options.load_screener()
     if not extract.is_file():
         options.fail(f"{extract}: no such file")
+    options.check_extract(extract)
     with scan_progress(extract) as advance:
         report = run_scan(extract, store, screener, as_of.date() if as_of else None, full,
                           options.settings().chunk_rows, progress=advance)

@@ -16,6 +16,7 @@ import tempfile
 import duckdb
 
 from screening.errors import ConfigError, StoreError, StoreMissing
+from screening.store.lock import lock_path
 from screening.store.publish import is_snapshot, snapshot_path
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8–11 of every DuckDB database file
@@ -29,7 +30,10 @@ def is_duckdb_file(path: Path) -> bool:
 
 
 def store_tables(path: Path) -> set[str] | None:
-    """The tables of a DuckDB file (None when it cannot be opened now: a run holds it)."""
+    """The tables of a DuckDB file (None when it cannot be opened now: a run holds it, or it is a store a
+    run may be writing for the first time, with a lock file but no snapshot yet)."""
+    if not is_snapshot(path) and lock_path(path).exists() and not snapshot_path(path).exists():
+        return None
     try:
         with closing(duckdb.connect(str(path), read_only=True)) as con:
             return {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
@@ -43,6 +47,16 @@ def store_tables(path: Path) -> set[str] | None:
     except duckdb.Error as error:
         raise StoreError(f"{path}: a DuckDB file this version cannot open ({str(error).splitlines()[0]});"
                          " pass --db with a regscreen store") from None
+
+
+def tables_to_check(db: Path) -> Path:
+    """Which file to read the tables from without ever opening the store itself while it may be written
+    (a reader of the store would make a starting run fail on DuckDB's file lock): its published snapshot
+    when there is one; the store itself only when no regscreen process ever wrote there (no lock file)."""
+    snapshot = snapshot_path(db)
+    if snapshot.is_file() and db != snapshot:
+        return snapshot
+    return db
 
 
 def writable_folder(folder: Path, what: str, error_class=StoreError) -> None:
@@ -83,7 +97,7 @@ def existing_store(db: Path, writing: bool) -> None:
     if not duck:
         raise StoreError(f"{db}: is not a DuckDB database (an extract? another file?); pass --db with a regscreen "
                          "store, or a new file name to create one")
-    tables = store_tables(db)
+    tables = store_tables(tables_to_check(db))
     if tables and not STORE_TABLES <= tables:
         shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
         raise StoreError(f"{db}: is a DuckDB database of something else (tables: {shown}), not a regscreen store; "

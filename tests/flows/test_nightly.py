@@ -145,3 +145,15 @@ def test_flow_hands_off_files_and_pushes_the_outbox(drop, tmp_path):
     outbox = con.execute("select idempotency_key, delivered_at is not null from outbox").fetchall()
     con.close()
     assert sorted(received) == sorted(key for key, _ in outbox) and all(done for _, done in outbox)
+
+
+def test_the_flow_logs_mask_id_numbers(caplog):
+    import logging
+
+    import flows.nightly  # noqa: F401  (installs the filter)
+
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("prefect.flow_runs").info("rejected %s: 法定代表人 张三 %s", 3, "11010519491231002X")
+        logging.getLogger("prefect.task_runs").error("task failed: 李四110105 19491231 0021")
+    assert "11010519491231002X" not in caplog.text and "19491231" not in caplog.text
+    assert "张三 110105********002X" in caplog.text and "李四110105 ******** 0021" in caplog.text
