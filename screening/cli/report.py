@@ -187,23 +187,26 @@ def shown_cell(value) -> Text:
     return text(None if value is None else mask_ids(str(value)))
 
 
-def csv_cell(value) -> str:
-    """A query cell for CSV: ID numbers masked, a formula-like start neutralised (as in the hand-off files)."""
-    return "" if value is None else neutralise(mask_ids(str(value)))
+def csv_cell(value, to_terminal: bool = False) -> str:
+    """A query cell for CSV: ID numbers masked, a formula-like start neutralised (as in the hand-off files);
+    made inert as well when the CSV goes to a terminal rather than a file."""
+    cell = "" if value is None else neutralise(mask_ids(str(value)))
+    return inert(cell) if to_terminal else cell
 
 
 def print_query(batches: Iterable[tuple[list[str], list[tuple]]], as_csv: bool, max_rows: int | None) -> None:
     """Query results as tables of at most a thousand rows each, or CSV on stdout, streamed batch by batch;
     at most ``max_rows`` rows (None: all), and a note when the query returned more."""
     console, writer, shown, more = stdout_console(), None, 0, False
+    to_terminal = sys.stdout.isatty()
     for columns, rows in batches:
         if max_rows is not None and shown + len(rows) > max_rows:
             rows, more = rows[:max_rows - shown], True
         if as_csv:
             if writer is None:
                 writer = csv.writer(sys.stdout)
-                writer.writerow([csv_cell(column) for column in columns])
-            writer.writerows([csv_cell(value) for value in row] for row in rows)
+                writer.writerow([csv_cell(column, to_terminal) for column in columns])
+            writer.writerows([csv_cell(value, to_terminal) for value in row] for row in rows)
         elif rows or not shown:
             table = Table(show_lines=False, show_header=not shown)
             for column in columns:

@@ -47,15 +47,20 @@ def refresh_links(con, run_id: int) -> int:
         frame = pl.DataFrame(links, schema=dict(zip(columns, LINK_TYPES)), orient="row")
         insert_frame(con, "insert into person_links by name select * from staged", frame)
     migrated = bool(con.execute("select count(*) from store_migrations where name = ?", [MIGRATION]).fetchall()[0][0])
+    if not migrated and not con.execute("select count(*) from runs where run_id < ?", [run_id]).fetchall()[0][0]:
+        con.execute("insert into store_migrations values (?, current_timestamp)", [MIGRATION])  # a new store
+        migrated = True
     mask_stored_ids(con, None if migrated else secret, run_id)
     return len(links)
 
 
+MASK_PERSON_CELLS = """
+update firms set legal_rep = mask_ids(legal_rep), shareholders = mask_ids(shareholders)
+where first_run = $run and regexp_matches(concat_ws(' ', legal_rep, shareholders), $digits)"""
 MASK_FIRMS = """
 update firms set name = mask_ids(name), scope = mask_ids(scope), address = mask_ids(address),
        legal_rep = mask_ids(legal_rep), shareholders = mask_ids(shareholders)
-where (first_run = $run or $everywhere)
-  and regexp_matches(concat_ws(' ', name, scope, address, legal_rep, shareholders), $digits)"""
+where regexp_matches(concat_ws(' ', name, scope, address, legal_rep, shareholders), $digits)"""
 MASK_REJECTS = """
 update rejects set raw = mask_ids(raw), reason = mask_ids(reason)
 where (run_id = $run or $everywhere) and regexp_matches(concat_ws(' ', raw, reason), $digits)"""
@@ -71,7 +76,10 @@ def mask_stored_ids(con, migrate_with: bytes | None, run_id: int) -> None:
     con.create_function("mask_ids", mask_ids, ["VARCHAR"], "VARCHAR")
     try:
         params = {"run": run_id, "everywhere": everywhere, "digits": DIGITS_OF_AN_ID}
-        con.execute(MASK_FIRMS, params)
+        if everywhere:  # name, scope and address are masked as they are read: older stores only
+            con.execute(MASK_FIRMS, {"digits": DIGITS_OF_AN_ID})
+        else:
+            con.execute(MASK_PERSON_CELLS, {"run": run_id, "digits": DIGITS_OF_AN_ID})
         con.execute(MASK_REJECTS, params)
         if everywhere:
             con.create_function("migrated_key", lambda key: migrated_key(key, migrate_with), ["VARCHAR"], "VARCHAR")

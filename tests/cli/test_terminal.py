@@ -135,3 +135,11 @@ def test_errors_are_shown_escaped(run, tmp_path):
     result = run("check", tmp_path / f"missing{ESC}[2J.csv")
     assert result.exit_code == 2
     assert "missing\\x1b[2J.csv" in result.stderr and ESC not in result.stderr
+
+
+def test_csv_to_a_terminal_is_inert_and_to_a_file_keeps_the_text(monkeypatch):
+    from screening.cli.report import csv_cell
+
+    assert csv_cell(f"甲{ESC}[2J公司\n第二行", to_terminal=True) == "甲\\x1b[2J公司\\n第二行"
+    assert csv_cell(f"甲{ESC}[2J公司\n第二行") == f"甲{ESC}[2J公司\n第二行"  # a file gets the data as stored
+    assert csv_cell("=1+1", to_terminal=True) == "'=1+1"
