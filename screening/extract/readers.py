@@ -24,7 +24,7 @@ import polars as pl
 from screening.extract.csv_records import csv_rows
 from screening.errors import ExtractError
 from screening.extract.headers import CANONICAL, canonical_name, resolve_headers
-from screening.extract.personal_ids import mask_ids
+from screening.extract.personal_ids import candidate_run, mask_ids
 from screening.extract.workbook_limits import WorkbookLimits, check_workbook
 
 HEADER_SEARCH = 10
@@ -170,10 +170,11 @@ def _excel_batches(path: Path, limits: WorkbookLimits | None) -> Iterator[pl.Dat
 
 
 def without_personal_ids(chunk: pl.DataFrame) -> pl.DataFrame:
-    """The chunk with ID numbers masked in the columns read by people (only cells with 15 digits are looked at)."""
+    """The chunk with ID numbers masked in the columns read by people (only cells with a run of fifteen digits,
+    found by polars, are looked at)."""
     replaced = []
     for column in MASKED_AT_READ:
-        candidates = chunk[column].str.count_matches(r"[0-9０-９]").fill_null(0) >= 15
+        candidates = chunk[column].str.contains(candidate_run()).fill_null(False)
         if candidates.any():
             values = chunk[column].to_list()
             for index in candidates.arg_true().to_list():

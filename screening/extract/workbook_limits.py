@@ -71,31 +71,49 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
 
 
 class SheetScan:
-    """The used range and longest cell of a worksheet's XML, checked against the limits as it streams."""
+    """The used range and longest cell of a worksheet's XML, checked against the limits as it streams.
+
+    Called for every element of a sheet that may hold millions: the handlers keep to dictionary
+    look-ups and comparisons, and check the limits only when a new maximum is reached."""
+
+    KINDS = {"dimension": "dimension", "row": "row", "c": "c", "v": "text", "t": "text"}
 
     def __init__(self, limits: WorkbookLimits):
         self.limits, self.rows, self.max_row, self.max_col = limits, 0, 0, 0
         self.row, self.col, self.cell_chars, self.in_text = 0, 0, 0, False
+        self.kinds: dict[str, str | None] = {}
+        self.columns: dict[str, int] = {}
+
+    def kind(self, name: str) -> str | None:
+        """What an element is, by its local name (a prefix such as x: ignored), cached per name."""
+        found = self.kinds.get(name, "")
+        if found == "":
+            found = self.kinds[name] = self.KINDS.get(name.rpartition(":")[2])
+        return found
 
     def start(self, name: str, attrs: dict) -> None:
-        local = name.rpartition(":")[2]
-        if local == "dimension":
-            self.dimension(attrs.get("ref", ""))
-        elif local == "row":
-            self.row = int(attrs["r"]) if str(attrs.get("r", "")).isdigit() else self.row + 1
-            self.rows, self.col = self.rows + 1, 0
-            self.used(self.row, 0)
-        elif local == "c":
-            ref = parse_ref(attrs.get("r", "")) if attrs.get("r") else None
-            self.col = ref[1] if ref else self.col + 1
-            self.used(ref[0] if ref else self.row, self.col)
+        kind = self.kinds.get(name) or self.kind(name)
+        self.in_text = kind == "text"
+        if kind == "c":
             self.cell_chars = 0
-        elif local in ("v", "t"):
-            self.in_text = True
-
-    def end(self, name: str) -> None:
-        if name.rpartition(":")[2] in ("v", "t"):
-            self.in_text = False
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                col = self.columns.get(letters) or self.columns.setdefault(letters, column_number(letters.lstrip("$")))
+                row = int(ref[len(letters):]) if len(ref) > len(letters) else self.row
+            else:
+                col, row = self.col + 1, self.row
+            self.col = col
+            if col > self.max_col or row > self.max_row:
+                self.used(row, col)
+        elif kind == "row":
+            ref = attrs.get("r")
+            self.row = int(ref) if ref and ref.isdigit() else self.row + 1
+            self.rows, self.col = self.rows + 1, 0
+            if self.row > self.max_row or self.rows > self.limits.max_rows:
+                self.used(self.row, 0)
+        elif kind == "dimension":
+            self.dimension(attrs.get("ref", ""))
 
     def text(self, data: str) -> None:
         if self.in_text:
@@ -134,17 +152,17 @@ class SharedStringScan(SheetScan):
 
     def start(self, name: str, attrs: dict) -> None:
         local = name.rpartition(":")[2]
+        self.in_text = local == "t"
         if local == "si":
             self.cell_chars, self.row = 0, self.row + 1
-        elif local == "t":
-            self.in_text = True
 
 
 def streamed(book: zipfile.ZipFile, member: str, scan: SheetScan, limits: WorkbookLimits) -> None:
     """Feed one member's XML to ``scan`` piece by piece; a DTD or entity declaration is refused."""
     parser = xml.parsers.expat.ParserCreate()
     parser.buffer_text = True
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = scan.start, scan.end, scan.text
+    parser.StartElementHandler, parser.CharacterDataHandler = scan.start, scan.text  # text counts until the next element
+    parser.ordered_attributes = False
 
     def no_dtd(*_):
         raise TooLarge("an XML document type declaration (not part of a workbook; a possible entity bomb)")
