@@ -20,10 +20,10 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     from screening.store.scan import scan as run_scan
 
     store = options.store_to_write(db, create=True)
-    screener = options.load_screener()
     if not extract.is_file():
         options.fail(f"{extract}: no such file")
-    options.check_extract(extract)
+    options.check_extract(extract)  # a spreadsheet over the limits is refused before anything is loaded
+    screener = options.load_screener()
     with scan_progress(extract) as advance:
         report = run_scan(extract, store, screener, as_of.date() if as_of else None, full,
                           options.settings().chunk_rows, progress=advance)
