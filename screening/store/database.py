@@ -175,19 +175,20 @@ def stream_query(path: Path, query: str, bounds: QueryBounds | None = None,
 
 
 def read_query(path: Path, query: str, max_rows: int | None = None,
-               bounds: QueryBounds | None = None) -> tuple[list[str], list[tuple], bool]:
-    """(column names, at most ``max_rows`` rows (None: all), whether the query returns more) of an
-    analyst's read-only ``query``; see :func:`stream_query`."""
+               bounds: QueryBounds | None = None) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of an analyst's read-only ``query`` under ``bounds`` (see :func:`stream_query`);
+    with ``max_rows``, at most ``max_rows + 1`` rows are fetched, so that one more than asked for says
+    the query returns more."""
     columns, rows = [], []
     batches = stream_query(path, query, bounds, min(max_rows + 1, 10_000) if max_rows is not None else 10_000)
     try:
         for columns, batch in batches:
             rows.extend(batch)
             if max_rows is not None and len(rows) > max_rows:
-                return columns, rows[:max_rows], True
+                return columns, rows[:max_rows + 1]
     finally:
         batches.close()
-    return columns, rows, False
+    return columns, rows
 
 
 def first_line(error: BaseException) -> str:

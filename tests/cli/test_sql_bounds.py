@@ -104,3 +104,11 @@ def test_csv_neutralises_formula_cells_and_masks_ids(run, store):
     assert rows[1][0] == "'" + FORMULA_NAME and rows[1][2] == "'=1+1"
     assert rows[2][0] == neutralise("\u00a0@SUM(A1)理财有限公司")  # the hand-off's own rule (NBSP before @: issue 12 item 13)
     assert "11010519491231002X" not in result.stdout and "110105********002X" in result.stdout
+
+
+def test_read_query_fetches_one_more_row_than_asked_for(store):
+    from screening.store.database import read_query
+
+    columns, rows = read_query(store, "select range as n from range(50)", max_rows=10)
+    assert columns == ["n"] and [r[0] for r in rows] == list(range(11))
+    assert read_query(store, "select range from range(5)")[1] == [(n,) for n in range(5)]
