@@ -19,15 +19,19 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.masking import mask_run_logs
+from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.handoff import export, push
 from screening.handoff.messages import handoff_line
 from screening.rules.regulators import Regulators, load_regulators
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 from screening.store import drop, scan, summary
+from screening.store.location import check_output_folder, check_store
 from screening.store.lock import run_lock
 
 REGISTRY_TIME = ZoneInfo("Asia/Shanghai")
+mask_run_logs()  # no personal ID number in the flow's logs
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +48,9 @@ def find_extracts(drop_dir: Path, db: Path) -> list[Path]:
 
 @task(cache_policy=NO_CACHE)
 def plan_extract(extract: Path, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
-    """Read, validate and compare the extract with the store."""
+    """Read, validate and compare the extract with the store (a spreadsheet bounded first)."""
+    if extract.suffix.lower() in SPREADSHEETS:
+        check_workbook(extract, WorkbookLimits.configured(get_settings()))
     return scan.plan_run(extract, db, process_screener().versions, as_of, full, chunk_rows)
 
 
@@ -97,7 +103,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
     settings = get_settings()
     known = load_regulators(settings.keywords_dir)
     only = [known.get(name).name for name in regulators] if regulators else None
-    db = Path(db or settings.db_path)
+    db = check_store(Path(db or settings.db_path), create=True)  # a store, or a place for a new one: else StoreError
     chunk_rows = chunk_rows or settings.chunk_rows
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
     runs = []
@@ -111,7 +117,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
                   f"{run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + {run['rows_rejected']:,} rejected")
             runs.append(run)
     if runs and export_dir is not None:
-        for record in hand_off_files(db, Path(export_dir), known, only):
+        for record in hand_off_files(db, check_output_folder(Path(export_dir)), known, only):
             print(handoff_line(record))
     endpoint = push_endpoint or settings.push_endpoint
     if runs and endpoint:

@@ -40,6 +40,33 @@ class Settings(BaseSettings):
         50_000, gt=0,
         description="Rows per chunk when streaming an extract; bounds peak memory.",
     )
+    xlsx_max_rows: int = Field(1_048_576, gt=0, description="Rows a spreadsheet extract's first sheet may use (Excel's own limit).")
+    xlsx_max_columns: int = Field(256, gt=0, description="Columns a spreadsheet extract's first sheet may use.")
+    xlsx_max_cells: int = Field(
+        20_000_000, gt=0,
+        description="Cells of the first sheet's used range (rows × columns), which the xlsx reader holds in memory; "
+                    "a larger extract is refused: export it as CSV.",
+    )
+    xlsx_max_bytes: int = Field(512 * 1024 * 1024, gt=0,
+                                description="Uncompressed bytes of all members of an .xlsx (a zip), or of an .xls file.")
+    xlsx_max_ratio: float = Field(100.0, gt=1,
+                                  description="Compression ratio a member over 1 MiB may have (a zip bomb has thousands).")
+    xlsx_max_cell_chars: int = Field(32_767, gt=0, description="Characters of the longest cell (Excel's own limit).")
+    sql_rows: int = Field(
+        1000, ge=0,
+        description="Rows `regscreen sql` prints by default; `--limit N` or `--all` overrides it.",
+    )
+    sql_memory_limit: str = Field(
+        "2GB",
+        description="DuckDB memory limit of an analyst's query (`regscreen sql`, read-only); a query that needs "
+                    "more is stopped with a message naming this limit.",
+    )
+    sql_threads: int = Field(2, gt=0, description="DuckDB threads of an analyst's query.")
+    sql_timeout: float = Field(
+        120.0, gt=0,
+        description="Seconds an analyst's query may run (`regscreen sql`) before it is interrupted, with a message "
+                    "naming this limit.",
+    )
     push_endpoint: str | None = Field(
         None,
         description="URL the outbox is pushed to (`regscreen push`, JSON batches with idempotency keys); "

@@ -260,6 +260,112 @@ def merged_header_xlsx(tmp: Path) -> Path:
     return path
 
 
+def two_name_columns(tmp: Path) -> Path:
+    rows = [["企业名称", "统一社会信用代码", "名称", "经营范围"], *[[NAMES[i], code(i), f"某某{i}投资管理有限公司", SCOPES[i]]
+                                                         for i in range(3)]]
+    return write_csv(tmp / "two_names.csv", rows)
+
+
+def two_scope_columns(tmp: Path) -> Path:
+    rows = [["企业名称", "统一社会信用代码", "经营范围", "scope"], *[[NAMES[i], code(i), SCOPES[i], "网络借贷"] for i in range(3)]]
+    return write_csv(tmp / "two_scopes.csv", rows)
+
+
+def two_name_columns_xlsx(tmp: Path) -> Path:
+    import xlsxwriter
+
+    path = tmp / "two_names.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["企业名称", "统一社会信用代码", "经营范围", "企业名称"])
+        for i in range(3):
+            sheet.write_row(1 + i, 0, [NAMES[i], code(i), SCOPES[i], "某某理财有限公司"])
+    return path
+
+
+def xlsx_used_range_bomb(tmp: Path) -> Path:
+    """A 5 KB workbook whose used range reaches XFD1048576: the reader would ask for 512 GB and abort."""
+    import xlsxwriter
+
+    path = tmp / "used_range_bomb.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, HEADER)
+        sheet.write_row(1, 0, firm(0))
+        sheet.write(1048575, 16383, "x")
+    return path
+
+
+def xlsx_zip_bomb(tmp: Path) -> Path:
+    """A workbook with a 64 MB member that deflates to 64 KB (ratio about 1,000)."""
+    import zipfile
+
+    path = merged_header_xlsx(tmp)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/media/image1.png", b"\0" * (64 << 20))
+    return path
+
+
+def xlsx_long_cell(tmp: Path) -> Path:
+    """A workbook whose scope cell holds 36,000 characters (Excel's own limit is 32,767)."""
+    import zipfile
+
+    source = merged_header_xlsx(tmp)
+    path = tmp / "long_cell.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(SCOPES[0].encode(), ("投资管理" * 9000).encode())
+            dst.writestr(item.filename, data)
+    return path
+
+
+ID18, ID15, WRONG_ID, NEW_COUNTY_ID = "11010519491231002X", "110105491231002", "110105194912310021", "310115198808084569"
+ID_NAMES = [f"个体经营者王五{NEW_COUNTY_ID}的投资咨询部", "杭州某某贸易有限公司", "上海某某科技有限公司"]
+ID_HEADER = HEADER + ["法定代表人", "股东"]
+
+
+def personal_ids(tmp: Path) -> Path:
+    rows = [[ID_NAMES[0], code(0), f"投资咨询（经营者证件 {ID18[:6]} {ID18[6:14]} {ID18[14:]}）", PLACES[0], f"王五{NEW_COUNTY_ID}", ""],
+            [ID_NAMES[1], code(1), SCOPES[1], PLACES[1], f"张三({ID15})", f"李四 {WRONG_ID}、赵六（{ID18.translate(FULL)}）"],
+            ["", code(2), SCOPES[2], f"经营者身份证\u200b{ID18}", f"孙八({ID18})", ""],
+            [ID_NAMES[2], code(3), SCOPES[3], PLACES[3], f"张三{ID18}", ""]]
+    return write_csv(tmp / "personal_ids.csv", [ID_HEADER, *rows])
+
+
+FULL = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def no_id_in_clear(db: Path, checked: list[dict]) -> None:
+    con_text = repr([query(db, f'select * from "{table}"') for (table,) in query(  # noqa: S608
+        db, "select table_name from duckdb_tables() union all select view_name from duckdb_views() where not internal")])
+    flat = "".join(ch for ch in con_text if ch not in " \u200b").translate(str.maketrans("０１２３４５６７８９Ｘ", "0123456789X"))
+    for number in (ID18, ID15, WRONG_ID, NEW_COUNTY_ID):
+        assert number not in flat, number
+        assert number not in json.dumps(checked, ensure_ascii=False)
+    assert query(db, "select count(distinct person_key) from person_links where person_name like '张三%'") == [(1,)]
+
+
+MARKUP_NAMES = ["杭州[/]金融有限公司", "[link=http://evil.example]张三[/link]理财有限公司", "\x1b]0;pwned\x07上海金融公司"]
+
+
+def markup_in_data(tmp: Path) -> Path:
+    return write_csv(tmp / "markup.csv", [HEADER, *[firm(i, name) for i, name in enumerate(MARKUP_NAMES)]])
+
+
+def shown_as_written(db: Path, checked: list[dict]) -> None:
+    from click.testing import CliRunner
+
+    import screening.cli
+
+    result = CliRunner().invoke(screening.cli.main, ["sql", "select name from v_watchlist_current union all "
+                                                     "select raw from v_rejects_last_run", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert MARKUP_NAMES[0] in result.stdout and MARKUP_NAMES[1] in result.stdout
+    assert "\\x1b]0;pwned\\x07" in result.stdout and "\x1b" not in result.stdout
+
+
 def truncated_parquet(tmp: Path) -> Path:
     path = tmp / "truncated.parquet"
     pl.DataFrame([dict(zip(HEADER, firm(i))) for i in range(500)]).write_parquet(path)
@@ -373,6 +479,24 @@ CASES = [
     pytest.param(formula_cells, Loads(5, stored=tuple(FORMULAS), also=formulas_verbatim_until_hand_off),
                  id="formula-like-cells"),
     pytest.param(merged_header_xlsx, Loads(3, stored=tuple(NAMES[:3])), id="xlsx-merged-header-cells"),
+    pytest.param(two_name_columns, Fails(("two columns for 'name': '企业名称' (column 1) and '名称' (column 3)",
+                                          "rename or remove the other")), id="ambiguous-two-name-columns"),
+    pytest.param(two_scope_columns, Fails(("two columns for 'scope': '经营范围' (column 3) and 'scope' (column 4)",)),
+                 id="ambiguous-two-scope-columns"),
+    pytest.param(two_name_columns_xlsx, Fails(("two columns for 'name': '企业名称' (column 1) and '企业名称' (column 4)",)),
+                 id="ambiguous-two-name-columns-xlsx"),
+    pytest.param(xlsx_used_range_bomb, Fails(("the workbook is too large to read safely: its declared range "
+                                              "A1:XFD1048576 goes to column 16,384", "Export the sheet as CSV")),
+                 id="xlsx-bomb-used-range-XFD1048576"),
+    pytest.param(xlsx_zip_bomb, Fails(("xl/media/image1.png expands", "a zip bomb", "Export the sheet as CSV")),
+                 id="xlsx-bomb-zip"),
+    pytest.param(xlsx_long_cell, Fails(("holds more than 32,767 characters (REGSCREEN_XLSX_MAX_CELL_CHARS)",)),
+                 id="xlsx-bomb-long-cell"),
+    pytest.param(personal_ids, Loads(4, {3: "empty name"}, stored=(ID_NAMES[0].replace(NEW_COUNTY_ID, "310115********4569"),
+                                                                 *ID_NAMES[1:]), also=no_id_in_clear),
+                 id="personal-ids-in-every-form"),
+    pytest.param(markup_in_data, Loads(3, {3: "control character U+001B in name"}, stored=tuple(MARKUP_NAMES[:2]),
+                                       also=shown_as_written), id="markup-and-escapes-in-data"),
     pytest.param(truncated_parquet, Fails(("not a readable Parquet file, truncated or damaged", "export it again")),
                  id="truncated-parquet"),
     pytest.param(real_malformed, Loads(61, {35: "malformed record at line 36: 9 fields, the header has 10"}),
@@ -456,5 +580,6 @@ def test_the_corpus_covers_every_class_of_the_issue():
     for named in ("gb18030", "gbk", "utf8-with-bom", "wrong-encoding", "mixed-line-endings", "unescaped-quotes",
                   "ragged-rows", "nul-bytes", "scope-of-100kb", "empty-file", "header-only", "name-column",
                   "duplicate-codes", "bad-checksums", "control-characters", "formula", "xlsx-merged",
-                  "truncated-parquet"):
+                  "truncated-parquet", "ambiguous-two-name-columns", "ambiguous-two-scope-columns",
+                  "xlsx-bomb-used-range", "xlsx-bomb-zip", "xlsx-bomb-long-cell", "personal-ids", "markup"):
         assert any(named in case_id for case_id in ids), named

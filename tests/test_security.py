@@ -499,7 +499,8 @@ def test_push_payload_masks_ids_but_keeps_keys(handoffs, store):
     finally:
         con.close()
     assert {e["idempotency_key"] for e in entries} == set(stored) and len(entries) == len(stored) >= 7
-    assert any(ID15 in name for name in stored.values())  # the outbox keeps the name; the payload masks it
+    assert not any(ID15 in name for name in stored.values())  # masked as read: the outbox holds no ID either
+    assert any(MASKED["15"] in name for name in stored.values())
     assert [e["name"] for e in entries if code(10) == e["credit_code"]] == [FIRMS[9][0].replace(ID15, MASKED["15"])]
 
 

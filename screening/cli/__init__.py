@@ -10,6 +10,7 @@ import sys
 import click
 
 from screening.cli import handoff_commands, run_commands, screening_commands, store_commands, web_commands
+from screening.cli.terminal import echo
 from screening.errors import RegscreenError
 
 
@@ -20,7 +21,7 @@ class RegscreenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RegscreenError as error:
-            click.echo(f"regscreen: error: {error}", err=True)
+            echo(f"regscreen: error: {error}", err=True)
             ctx.exit(error.exit_code)
         except BrokenPipeError:  # the reader went away (| head): stop quietly
             sys.stderr.close()

@@ -11,6 +11,7 @@ import click
 
 from screening.cli import options
 from screening.cli.options import RegulatorChoice, db_option
+from screening.cli.terminal import echo
 
 
 class FormatChoice(click.ParamType):
@@ -65,17 +66,17 @@ def push(endpoint: str | None, db: Path | None, batch: int, timeout: float, now)
     endpoint = endpoint or options.settings().push_endpoint
     if not endpoint:
         options.fail("no push endpoint configured: give --endpoint URL or set REGSCREEN_PUSH_ENDPOINT")
-    report = run_push(options.store_path(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout,
+    report = run_push(options.store_to_write(db), endpoint, batch, (lambda: now) if now else datetime.now, timeout,
                       regulators=options.regulators())
-    click.echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
+    echo(f"pushed to {endpoint}: {report.delivered} delivered in {report.batches} batch(es), "
                f"{report.failed} failed, {report.pending} pending")
     if report.errors:
-        click.echo(f"regscreen: push failed, will retry: {report.errors[0]}", err=True)
+        echo(f"regscreen: push failed, will retry: {report.errors[0]}", err=True)
         sys.exit(1)
 
 
 @click.command()
-@click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--to", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the hand-off files (created when missing).")
 @click.option("--regulator", "regulators", multiple=True, type=RegulatorChoice(),
               help="Only this regulator of keywords/regulators.toml, by name, other name or slug (repeatable; default: all).")
@@ -93,12 +94,12 @@ def export(out_dir: Path, regulators: tuple[str, ...], formats: tuple[str, ...],
     from screening.handoff.messages import handoff_line, nothing_line
 
     with stopped_by_sigterm():
-        records = hand_off(options.store_path(db), out_dir, options.regulators(), list(regulators) or None,
-                           since_last, list(formats) or None)
+        records = hand_off(options.store_to_write(db), options.output_folder(out_dir), options.regulators(),
+                           list(regulators) or None, since_last, list(formats) or None)
     if not records:
-        click.echo(nothing_line(since_last, list(regulators)))
+        echo(nothing_line(since_last, list(regulators)))
     for record in records:
-        click.echo(handoff_line(record))
+        echo(handoff_line(record))
 
 
 @click.command()
@@ -110,8 +111,8 @@ def dossier(credit_code: str, as_html: bool, db: Path | None) -> None:
     from screening.handoff.dossier import load
     from screening.handoff.dossier_render import render_html, render_text
 
-    found = load(options.store_path(db), credit_code)
-    click.echo(render_html(found) if as_html else render_text(found), nl=False)
+    found = load(options.store_to_read(db), credit_code)
+    echo(render_html(found) if as_html else render_text(found), nl=False)
 
 
 @click.command()
@@ -123,12 +124,12 @@ def related(credit_code: str, db: Path | None) -> None:
     from screening.handoff.related import related_report
 
     code = credit_code.strip().upper()
-    decision, rows, none_because = related_report(options.store_path(db), code)
-    click.echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
+    decision, rows, none_because = related_report(options.store_to_read(db), code)
+    echo(f"{code}: latest decision {decision or 'none'}; {len(rows)} related firm link(s)")
     if none_because:
-        click.echo(f"  无关联企业：{none_because}")
+        echo(f"  无关联企业：{none_because}")
     for row in rows:
-        click.echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
+        echo(mask_ids(f"  {row['person']} ({row['role_here']} here, {row['role_there']} there): "
                             f"{row['credit_code']} {row['name'] or ''} — {row['watch_status']}"
                             + (f", decision {row['decision']}" if row["decision"] else "")))
 

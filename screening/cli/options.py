@@ -6,9 +6,12 @@ from pathlib import Path
 import click
 
 from screening.errors import RegscreenError, UsageError
+from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.rules.regulators import Regulators, load_regulators
 from screening.rules.screener import Screener, product_screener
 from screening.settings import Settings, get_settings
+from screening.store.database import QueryBounds
+from screening.store.location import check_output_folder, check_store
 
 
 def settings() -> Settings:
@@ -17,8 +20,43 @@ def settings() -> Settings:
 
 
 def store_path(db: Path | None) -> Path:
-    """The store file: ``--db``, else REGSCREEN_DB_PATH, else data/registry.duckdb."""
+    """The store file: ``--db``, else REGSCREEN_DB_PATH, else data/registry.duckdb (not checked)."""
     return db or settings().db_path
+
+
+def store_to_read(db: Path | None) -> Path:
+    """The store a reading command opens (sql, status, dossier, related), checked to be a regscreen store."""
+    return check_store(store_path(db), create=False, writing=False)
+
+
+def store_to_write(db: Path | None, create: bool = False) -> Path:
+    """The store a writing command opens (decide, export, push; with ``create``: scan, nightly, which may
+    make a new one), checked to be a regscreen store, or a place where one can be created."""
+    return check_store(store_path(db), create=create, writing=True)
+
+
+def output_folder(folder: Path) -> Path:
+    """A folder for files (export --to, nightly --export-dir), created when missing, checked writable."""
+    return check_output_folder(folder)
+
+
+def query_bounds(timeout: float | None = None) -> QueryBounds:
+    """The bounds of an analyst's query: memory, threads and time from the settings (``timeout`` overrides)."""
+    configured = settings()
+    return QueryBounds(configured.sql_memory_limit, configured.sql_threads, timeout or configured.sql_timeout)
+
+
+def workbook_limits() -> WorkbookLimits:
+    """The limits a spreadsheet extract is checked against (REGSCREEN_XLSX_*)."""
+    return WorkbookLimits.configured(settings())
+
+
+def check_extract(extract: Path) -> Path:
+    """The extract, a spreadsheet checked against the configured limits before anything reads it (the
+    readers then honour that check); ExtractError (exit 2) when it is over one."""
+    if extract.suffix.lower() in SPREADSHEETS and extract.is_file():
+        check_workbook(extract, workbook_limits())
+    return extract
 
 
 def load_screener() -> Screener:

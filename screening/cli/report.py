@@ -1,16 +1,25 @@
-"""Human-readable output of screening results and term lists (rich)."""
+"""Human-readable output of screening results and term lists (rich).
+
+Every value shown is data, made inert first (:mod:`screening.cli.terminal`): cells are rich ``Text``
+objects, never strings that rich would read as markup, and control characters are shown escaped.
+"""
 
 from collections.abc import Iterable, Iterator
+import csv
 import os
 from pathlib import Path
 import sys
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape as escape_markup
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from screening.cli.terminal import inert, inert_offsets, text
+from screening.extract.personal_ids import mask_ids
+from screening.handoff.safe_cells import neutralise
 from screening.rules.hits import EXTENDED_TIER, FirmResult
 from screening.rules.termlists import TermList
 
@@ -27,21 +36,27 @@ def progress_frames(frames: Iterable[pl.DataFrame], path: Path) -> Iterator[pl.D
     columns = (TextColumn("[bold]screening[/] {task.description}"), BarColumn(), TextColumn("{task.completed:,} records"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, disable=bool(disabled), transient=True) as progress:
-        task = progress.add_task(Path(path).name, total=None)
+        task = progress.add_task(progress_label(path), total=None)
         for frame in frames:
             yield frame
             progress.advance(task, frame.height)
 
 
-def highlighted(text: str | None, result: FirmResult, field: str) -> Text:
-    """The field's text with counting hits in bold red (extended tier: bold yellow) and other hits
-    dimmed and underlined."""
-    shown = Text(text or "")
+def progress_label(path: Path) -> str:
+    """A file's name for a progress line, which rich formats as markup: inert, and its brackets escaped."""
+    return escape_markup(inert(Path(path).name))
+
+
+def highlighted(value: str | None, result: FirmResult, field: str) -> Text:
+    """The field's inert text with counting hits in bold red (extended tier: bold yellow) and other hits
+    dimmed and underlined (spans of the original text mapped onto the escaped one)."""
+    shown, offsets = inert_offsets(value)
+    styled = Text(shown)
     for hit in result.hits:
-        if hit.field == field:
+        if hit.field == field and 0 <= hit.start <= hit.end < len(offsets):
             style = ("bold yellow" if hit.tier == EXTENDED_TIER else "bold red") if hit.counts else "underline dim"
-            shown.stylize(style, hit.start, hit.end)
-    return shown
+            styled.stylize(style, offsets[hit.start], offsets[hit.end])
+    return styled
 
 
 def name_parts_line(result: FirmResult) -> str:
@@ -49,7 +64,7 @@ def name_parts_line(result: FirmResult) -> str:
     if not result.name_parts:
         return ""
     labels = {"region": "地区", "trade_name": "字号", "industry": "行业", "form": "形式", "branch": "分支"}
-    return " | ".join(f"{labels[name]} {part.text}" for name, part in result.name_parts.items() if part)
+    return " | ".join(f"{labels[name]} {inert(part.text)}" for name, part in result.name_parts.items() if part)
 
 
 def explanation(result: FirmResult) -> Text:
@@ -61,17 +76,17 @@ def explanation(result: FirmResult) -> Text:
             continue
         seen.add(key)
         if hit.tier == EXTENDED_TIER:
-            lines.append(f"{hit.term} [{hit.field} {hit.start}:{hit.end} {hit.matched}] {hit.list} (关注): "
-                         f"→ {hit.regulator}; {hit.source}\n", style="yellow")
+            lines.append(inert(f"{hit.term} [{hit.field} {hit.start}:{hit.end} {hit.matched}] {hit.list} (关注): "
+                               f"→ {hit.regulator}; {hit.source}") + "\n", style="yellow")
             continue
         style = "red" if hit.counts else "dim"
-        lines.append(f"{hit.term} [{hit.field} {hit.start}:{hit.end}] {hit.list}: ", style=style)
-        lines.append(("counts → " + hit.regulator) if hit.counts else (hit.why or ""), style=style)
+        lines.append(inert(f"{hit.term} [{hit.field} {hit.start}:{hit.end}] {hit.list}: "), style=style)
+        lines.append(inert(("counts → " + hit.regulator) if hit.counts else (hit.why or "")), style=style)
         lines.append("\n")
     if result.name_parts:
         lines.append(f"name: {name_parts_line(result)}\n", style="dim")
     if result.exempt:
-        lines.append(f"exempt: {result.exempt['reason']} — {result.exempt['evidence']}", style="green")
+        lines.append(inert(f"exempt: {result.exempt['reason']} — {result.exempt['evidence']}"), style="green")
     return lines
 
 
@@ -79,7 +94,7 @@ def verdict(result: FirmResult) -> Text:
     """FLAGGED, ATTENTION (关注, the extended tier), exempt, rejected or clear."""
     if result.rejected:
         raised = "FLAGGED, " if result.flagged else "ATTENTION, " if result.attention else ""
-        return Text(raised + f"rejected: {result.rejected}", style="yellow")
+        return text(raised + f"rejected: {result.rejected}", style="yellow")
     if result.flagged:
         return Text("FLAGGED", style="bold red")
     if result.attention:
@@ -96,8 +111,8 @@ def print_table(results: Iterable[FirmResult], flagged_only: bool = False) -> No
         if flagged_only and not result.flagged:
             continue
         region = f"{result.region or '-'} ({result.region_source})"
-        table.add_row(str(result.record), result.credit_code or "", highlighted(result.name, result, "name"),
-                      region, verdict(result), explanation(result))
+        table.add_row(text(result.record), text(result.credit_code), highlighted(result.name, result, "name"),
+                      text(region), verdict(result), explanation(result))
     stdout_console().print(table)
 
 
@@ -119,8 +134,9 @@ def print_terms(lists: list[TermList]) -> None:
     for column in ("list@version", "term", "fields", "action", "category", "lead regulator", "region", "source"):
         table.add_column(column, overflow="fold")
     for row in term_rows(lists):
-        table.add_row(f"{row['list']}@{row['list_version']}", row["term"], ",".join(row["fields"]), row["action"],
-                      row["category"], "、".join(row["regulators"]), row["region"], row["source"])
+        table.add_row(*map(text, (f"{row['list']}@{row['list_version']}", row["term"], ",".join(row["fields"]),
+                                  row["action"], row["category"], "、".join(row["regulators"]), row["region"],
+                                  row["source"])))
     stdout_console().print(table)
 
 
@@ -133,7 +149,7 @@ class scan_progress:
                    TimeElapsedColumn())
         self.progress = Progress(*columns, console=console, transient=True,
                                  disable=not console.is_terminal or bool(os.environ.get("CI")))
-        self.name = Path(path).name
+        self.name = progress_label(path)
         self.task = self.progress.add_task(f"{self.name}: reading", total=None)
         self.phase = "reading"
 
@@ -156,31 +172,57 @@ def print_run(run: dict) -> None:
     """One run's summary."""
     console = stdout_console()
     if run["status"] == "repeat":
-        console.print(f"run {run['run_id']}: repeat of run {run['repeat_of']} (same file, same lists): nothing changed")
+        console.print(text(f"run {run['run_id']}: repeat of run {run['repeat_of']} (same file, same lists): "
+                           "nothing changed"))
         return
-    console.print(f"run {run['run_id']} complete: {run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + "
+    console.print(text(f"run {run['run_id']} complete: {run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + "
                   f"{run['rows_rejected']:,} rejected; firms new {run['firms_new']:,}, changed {run['firms_changed']:,}, "
                   f"updated {run['firms_updated']:,}, unchanged {run['firms_unchanged']:,}, missing "
                   f"{run['firms_missing']:,}; screened {run['firms_screened']:,}"
-                  + ("; term lists changed: every firm screened again" if run["rescreened_all"] else ""))
+                  + ("; term lists changed: every firm screened again" if run["rescreened_all"] else "")))
 
 
-def print_query(columns: list[str], rows: list[tuple], as_csv: bool) -> None:
-    """Query results as a table, or CSV on stdout."""
-    if as_csv:
-        import csv
+def shown_cell(value) -> Text:
+    """A query cell for the terminal: ID numbers masked, then inert text (None is empty)."""
+    return text(None if value is None else mask_ids(str(value)))
 
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return
-    table = Table(show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*["" if value is None else str(value) for value in row])
-    stdout_console().print(table)
-    stdout_console().print(f"{len(rows):,} rows")
+
+def csv_cell(value, to_terminal: bool = False) -> str:
+    """A query cell for CSV: ID numbers masked, a formula-like start neutralised (as in the hand-off files);
+    made inert as well when the CSV goes to a terminal rather than a file."""
+    cell = "" if value is None else neutralise(mask_ids(str(value)))
+    return inert(cell) if to_terminal else cell
+
+
+def print_query(batches: Iterable[tuple[list[str], list[tuple]]], as_csv: bool, max_rows: int | None) -> None:
+    """Query results as tables of at most a thousand rows each, or CSV on stdout, streamed batch by batch;
+    at most ``max_rows`` rows (None: all), and a note when the query returned more."""
+    console, writer, shown, more = stdout_console(), None, 0, False
+    to_terminal = sys.stdout.isatty()
+    for columns, rows in batches:
+        if max_rows is not None and shown + len(rows) > max_rows:
+            rows, more = rows[:max_rows - shown], True
+        if as_csv:
+            if writer is None:
+                writer = csv.writer(sys.stdout)
+                writer.writerow([csv_cell(column, to_terminal) for column in columns])
+            writer.writerows([csv_cell(value, to_terminal) for value in row] for row in rows)
+        elif rows or not shown:
+            table = Table(show_lines=False, show_header=not shown)
+            for column in columns:
+                table.add_column(text(column), overflow="fold")
+            for row in rows:
+                table.add_row(*[shown_cell(value) for value in row])
+            console.print(table)
+        shown += len(rows)
+        if more:
+            break
+    note = (f"first {shown:,} rows shown; the query returns more (--limit N, or --all for every row)" if more
+            else f"{shown:,} rows")
+    if not as_csv:
+        console.print(text(note))
+    elif more:
+        Console(stderr=True).print(text("regscreen: " + note))
 
 
 def print_status(runs: list[dict], watch: dict[str, int]) -> None:
@@ -192,11 +234,11 @@ def print_status(runs: list[dict], watch: dict[str, int]) -> None:
     for run in runs:
         status = run["status"] + (f" of {run['repeat_of']}" if run["repeat_of"] else "")
         lists = ", ".join(f"{k}@{v}" for k, v in run["list_versions"].items())
-        table.add_row(str(run["run_id"]), status, str(run["as_of"]), Path(run["extract_file"]).name,
-                      f"{run['rows_in']:,}", f"{run['rows_loaded']:,}", f"{run['rows_rejected']:,}",
-                      "yes" if run["reconciled"] else "[red]NO[/red]", *(f"{run[k]:,}" for k in (
+        table.add_row(*map(text, (run["run_id"], status, run["as_of"], Path(run["extract_file"]).name,
+                                  f"{run['rows_in']:,}", f"{run['rows_loaded']:,}", f"{run['rows_rejected']:,}")),
+                      text("yes") if run["reconciled"] else text("NO", style="red"), *(text(f"{run[k]:,}") for k in (
                           "firms_new", "firms_changed", "firms_updated", "firms_unchanged", "firms_missing",
-                          "firms_screened")), lists)
+                          "firms_screened")), text(lists))
     console = stdout_console()
     console.print(table)
-    console.print("watch list: " + (", ".join(f"{k} {v:,}" for k, v in sorted(watch.items())) or "empty"))
+    console.print(text("watch list: " + (", ".join(f"{k} {v:,}" for k, v in sorted(watch.items())) or "empty")))

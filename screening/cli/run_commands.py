@@ -6,6 +6,7 @@ import click
 
 from screening.cli import options
 from screening.cli.options import db_option
+from screening.cli.terminal import echo
 
 
 @click.command()
@@ -25,9 +26,10 @@ def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str 
     from flows.runners import task_runner
 
     configured = nightly_registry_scan.with_options(task_runner=task_runner(runner, address, workers))
-    runs = configured(drop_dir=extract_dir, db=options.store_path(db), as_of=as_of.date() if as_of else None,
-                      full=full, chunk_rows=options.settings().chunk_rows, export_dir=export_dir)
-    click.echo(f"{len(runs)} extract(s) processed" + "".join(
+    runs = configured(drop_dir=extract_dir, db=options.store_to_write(db, create=True), as_of=as_of.date() if as_of else None,
+                      full=full, chunk_rows=options.settings().chunk_rows,
+                      export_dir=options.output_folder(export_dir))
+    echo(f"{len(runs)} extract(s) processed" + "".join(
         f"\n  run {r['run_id']} {r['status']}: {Path(r['extract_file']).name}" for r in runs))
 
 

@@ -29,6 +29,7 @@ def check(extract: Path, output: str, flagged_only: bool, no_extended: bool, wor
     from screening.rules.parallel import screen_frames_on
     from screening.rules.results import firm_result
 
+    options.check_extract(extract)  # a spreadsheet over the limits is refused before anything is loaded
     screener = options.load_screener()
     if no_extended:
         screener = screener.without_extended()

@@ -6,6 +6,7 @@ import click
 
 from screening.cli import options
 from screening.cli.options import db_option
+from screening.cli.terminal import echo
 
 
 @click.command()
@@ -18,11 +19,13 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     from screening.cli.report import print_run, scan_progress
     from screening.store.scan import scan as run_scan
 
-    screener = options.load_screener()
+    store = options.store_to_write(db, create=True)
     if not extract.is_file():
         options.fail(f"{extract}: no such file")
+    options.check_extract(extract)  # a spreadsheet over the limits is refused before anything is loaded
+    screener = options.load_screener()
     with scan_progress(extract) as advance:
-        report = run_scan(extract, options.store_path(db), screener, as_of.date() if as_of else None, full,
+        report = run_scan(extract, store, screener, as_of.date() if as_of else None, full,
                           options.settings().chunk_rows, progress=advance)
     print_run(report.run)
 
@@ -30,16 +33,31 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
 @click.command()
 @click.argument("query")
 @db_option
-@click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout instead of a table.")
-def sql(query: str, db: Path | None, as_csv: bool) -> None:
+@click.option("--csv", "as_csv", is_flag=True,
+              help="CSV on stdout instead of a table (cells that would start a formula get a leading ').")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="Print at most N rows (default: REGSCREEN_SQL_ROWS, 1000).")
+@click.option("--all", "all_rows", is_flag=True, help="Print every row (streamed; still under the time limit).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds the query may run (default: REGSCREEN_SQL_TIMEOUT, 120).")
+def sql(query: str, db: Path | None, as_csv: bool, limit: int | None, all_rows: bool, timeout: float | None) -> None:
     """Run a read-only QUERY against the store (views: v_watchlist_current, v_new_since_last_run, …).
 
-    It reads the store's published snapshot: the last complete run, never blocked by one in progress."""
+    It reads the store's published snapshot: the last complete run, never blocked by one in progress.
+    The query runs under a memory limit and a time limit; at most 1000 rows are printed unless --limit
+    or --all says otherwise. Values are shown as text, ID numbers masked."""
     from screening.cli.report import print_query
-    from screening.store.database import read_query
+    from screening.store.database import stream_query
 
-    columns, rows = read_query(options.store_path(db), query)
-    print_query(columns, rows, as_csv)
+    if limit is not None and all_rows:
+        options.fail("give --limit N or --all, not both")
+    max_rows = None if all_rows else options.settings().sql_rows if limit is None else limit
+    batches = stream_query(options.store_to_read(db), query, options.query_bounds(timeout),
+                           1000 if max_rows is None else min(max_rows + 1, 1000))
+    try:
+        print_query(batches, as_csv, max_rows)
+    finally:
+        batches.close()
 
 
 @click.command()
@@ -53,8 +71,8 @@ def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Pa
     from screening.store.decisions import decide as record
 
     by = f"cli:{decided_by.strip()}" if decided_by.strip() else ""  # a blank --by is refused by decide
-    row = record(options.store_path(db), credit_code, decision, reason, by)
-    click.echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
+    row = record(options.store_to_write(db), credit_code, decision, reason, by)
+    echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
 
 
 @click.command()
@@ -65,7 +83,7 @@ def status(db: Path | None, limit: int) -> None:
     from screening.cli.report import print_status
     from screening.store.status import last_runs
 
-    runs, watch = last_runs(options.store_path(db), limit)
+    runs, watch = last_runs(options.store_to_read(db), limit)
     print_status(runs, watch)
 
 

@@ -1,4 +1,10 @@
-"""Column headers of registration extracts, matched by alias (Chinese and English)."""
+"""Column headers of registration extracts, matched by alias (Chinese and English).
+
+A column the product reads may be given once. Two headers for the same column (企业名称 and 名称, two
+经营范围, 住所 and 注册地址…) are refused, naming both: taking the first would leave the other unread
+(a second name or scope column would never be screened), and guessing which one is meant is not
+ours to do. The clerk keeps the one to use and renames or removes the other.
+"""
 
 from pathlib import Path
 
@@ -35,11 +41,18 @@ def canonical_name(header: str) -> str | None:
 
 
 def resolve_headers(headers: list[str], path: Path) -> dict[int, str]:
-    """Column index -> canonical name; fails naming a missing required column and its aliases."""
+    """Column index -> canonical name; fails naming a missing required column and its aliases, or two
+    columns for the same canonical column."""
     columns: dict[int, str] = {}
     for index, header in enumerate(headers):
         canonical = canonical_name(header)
-        if canonical and canonical not in columns.values():
+        if canonical in columns.values():
+            first = next(i for i, name in columns.items() if name == canonical)
+            raise ExtractError(
+                f"{path}: two columns for {canonical!r}: {headers[first].strip()!r} (column {first + 1}) and "
+                f"{header.strip()!r} (column {index + 1}); only one can be read, and the other would be ignored."
+                " Keep the column to use and rename or remove the other.")
+        if canonical:
             columns[index] = canonical
     for required in REQUIRED:
         if required not in columns.values():

@@ -7,6 +7,11 @@ problem and raw text, never dropped; the rest of the file is read.
 
 An Excel sheet may have a title row and a header over two rows with merged cells above the
 data; its header is found in its first rows (``header_block``).
+
+Personal ID numbers in the name, scope and address and in the raw text of a record are masked as
+the chunk is read (:func:`screening.extract.personal_ids.mask_ids`, same length: spans stay valid), so
+no output, table, view or log downstream can show one. The 法定代表人 and 股东 cells keep theirs until
+the store has keyed the persons (:mod:`screening.store.persons`), which then masks them too.
 """
 
 import csv
@@ -19,9 +24,12 @@ import polars as pl
 from screening.extract.csv_records import csv_rows
 from screening.errors import ExtractError
 from screening.extract.headers import CANONICAL, canonical_name, resolve_headers
+from screening.extract.personal_ids import candidate_run, mask_ids
+from screening.extract.workbook_limits import WorkbookLimits, check_workbook
 
 HEADER_SEARCH = 10
 CHUNK_ROWS = 50_000  # rows per chunk when none is given: bounds peak memory (REGSCREEN_CHUNK_ROWS overrides it)
+MASKED_AT_READ = ("name", "scope", "address", "raw")  # legal_rep and shareholders: masked once persons are keyed
 SCHEMA = {"record": pl.Int64, **{c: pl.Utf8 for c in CANONICAL}, "raw": pl.Utf8, "problem": pl.Utf8}
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -146,20 +154,43 @@ def unique_labels(labels: list[str | None]) -> list[str]:
     return names
 
 
-def _excel_batches(path: Path) -> Iterator[pl.DataFrame]:
-    """The first sheet of an .xlsx file, every cell as text, from the row after its header block."""
+def _excel_batches(path: Path, limits: WorkbookLimits | None) -> Iterator[pl.DataFrame]:
+    """The first sheet of an .xlsx file, every cell as text, from the row after its header block; refused
+    before it is read when it is over the limits (:mod:`screening.extract.workbook_limits`)."""
     import fastexcel
 
+    check_workbook(path, limits)
     try:
         sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string").to_polars()
     except Exception as error:  # fastexcel raises its own error classes
         raise ExtractError(f"{path}: not a readable Excel workbook ({error}). Save it as .xlsx again.") from error
     labels, skip = header_block(sheet.head(HEADER_SEARCH).rows())
+    resolve_headers([label or "" for label in labels], path)  # two columns for one name are refused, not renamed away
     yield sheet.slice(skip).rename(dict(zip(sheet.columns, unique_labels(labels))))
 
 
-def read_extract(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
-    """Chunks of the extract at ``path``, by its file type."""
+def without_personal_ids(chunk: pl.DataFrame) -> pl.DataFrame:
+    """The chunk with ID numbers masked in the columns read by people (only cells with a run of fifteen digits,
+    found by polars, are looked at)."""
+    replaced = []
+    for column in MASKED_AT_READ:
+        candidates = chunk[column].str.contains(candidate_run()).fill_null(False)
+        if candidates.any():
+            values = chunk[column].to_list()
+            for index in candidates.arg_true().to_list():
+                values[index] = mask_ids(values[index])
+            replaced.append(pl.Series(column, values, dtype=pl.Utf8))
+    return chunk.with_columns(replaced) if replaced else chunk
+
+
+def read_extract(path: Path, chunk_rows: int = CHUNK_ROWS, limits: WorkbookLimits | None = None) -> Iterator[pl.DataFrame]:
+    """Chunks of the extract at ``path``, by its file type, personal ID numbers masked (see above); a
+    spreadsheet is checked against ``limits`` first (None: as already checked, else the defaults)."""
+    return map(without_personal_ids, extract_chunks(Path(path), chunk_rows, limits))
+
+
+def extract_chunks(path: Path, chunk_rows: int, limits: WorkbookLimits | None = None) -> Iterator[pl.DataFrame]:
+    """Chunks of the extract at ``path`` as read."""
     path = Path(path)
     if not path.is_file():
         raise ExtractError(f"{path}: no such file")
@@ -171,5 +202,5 @@ def read_extract(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFr
     if suffix == ".parquet":
         return _frame_chunks(_parquet_batches(path, chunk_rows), path)
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _frame_chunks(_excel_batches(path), path)
+        return _frame_chunks(_excel_batches(path, limits), path)
     raise ExtractError(f"{path}: unknown extract type {suffix!r}; use .csv, .xlsx, .parquet or .jsonl")

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import re
+import threading
+import time
 
 import duckdb
 
@@ -90,14 +92,26 @@ def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True, slots=True)
+class QueryBounds:
+    """What an analyst's query may use: DuckDB's memory limit and threads, and seconds before it is
+    interrupted (the CLI passes REGSCREEN_SQL_MEMORY_LIMIT, _SQL_THREADS, _SQL_TIMEOUT)."""
+
+    memory_limit: str = "2GB"
+    threads: int = 2
+    timeout: float = 120.0
+
+
+def open_reader(path: Path, bounds: QueryBounds | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only analyst connection to the store's published snapshot (the last complete write, never
-    blocked by a run): no writes, no ATTACH, no COPY to files, settings locked. StoreMissing when there
-    is no store, SnapshotUnavailable when no snapshot can be published yet, StoreError when the file is
-    not a store DuckDB can open."""
+    blocked by a run): no writes, no ATTACH, no COPY to files, memory and threads bounded, settings
+    locked. StoreMissing when there is no store, SnapshotUnavailable when no snapshot can be published
+    yet, StoreError when the file is not a store DuckDB can open."""
+    bounds = bounds or QueryBounds()
     snapshot = readable_snapshot(path)
     try:
-        con = duckdb.connect(str(snapshot), read_only=True, config={"enable_external_access": False})
+        con = duckdb.connect(str(snapshot), read_only=True, config={
+            "enable_external_access": False, "memory_limit": bounds.memory_limit, "threads": bounds.threads})
         con.execute("set lock_configuration = true")
     except duckdb.Error as error:
         raise StoreError(f"{path}: cannot be opened as a store ({first_line(error)});"
@@ -119,17 +133,62 @@ def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def read_query(path: Path, query: str) -> tuple[list[str], list[tuple]]:
-    """(column names, rows) of an analyst's read-only ``query`` on the published snapshot; a query the
-    store refuses or cannot run is a QueryError with DuckDB's first line."""
-    con = open_reader(path)
+def bound_exceeded(error: duckdb.Error, bounds: QueryBounds) -> QueryError | None:
+    """The QueryError naming the bound a query hit (time or memory), else None."""
+    if isinstance(error, duckdb.InterruptException):
+        return QueryError(f"the query ran past the time limit of {bounds.timeout:g} s and was stopped "
+                          "(REGSCREEN_SQL_TIMEOUT); narrow it with where/limit, or aggregate")
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return QueryError(f"the query needs more memory than its limit of {bounds.memory_limit} and was stopped "
+                          "(REGSCREEN_SQL_MEMORY_LIMIT); narrow it with where/limit, or aggregate")
+    return None
+
+
+def stream_query(path: Path, query: str, bounds: QueryBounds | None = None,
+                 batch_rows: int = 1000) -> Iterator[tuple[list[str], list[tuple]]]:
+    """(column names, the next batch of at most ``batch_rows`` rows) of an analyst's read-only ``query`` on
+    the published snapshot, streamed (at least one batch, maybe empty). The query runs under ``bounds``:
+    a timer interrupts it at the time limit, DuckDB stops it at the memory limit, and either is a
+    QueryError naming the limit; a query the store refuses is a QueryError with DuckDB's first line."""
+    bounds = bounds or QueryBounds()
+    con = open_reader(path, bounds)
+    timer = threading.Timer(bounds.timeout, con.interrupt)
+    deadline = time.monotonic() + bounds.timeout
+    timer.start()
     try:
         cursor = con.execute(query)
-        return [c[0] for c in cursor.description or []], cursor.fetchall()
+        columns = [c[0] for c in cursor.description or []]
+        batch = cursor.fetchmany(batch_rows) if cursor.description else []
+        yield columns, batch
+        while len(batch) == batch_rows:
+            if time.monotonic() > deadline:
+                raise duckdb.InterruptException("time limit")
+            batch = cursor.fetchmany(batch_rows)
+            if batch:
+                yield columns, batch
     except duckdb.Error as error:
-        raise QueryError(f"{first_line(error)} (the store is read-only here; see `regscreen sql --help`)") from None
+        raise (bound_exceeded(error, bounds) or QueryError(
+            f"{first_line(error)} (the store is read-only here; see `regscreen sql --help`)")) from None
     finally:
+        timer.cancel()
         con.close()
+
+
+def read_query(path: Path, query: str, max_rows: int | None = None,
+               bounds: QueryBounds | None = None) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of an analyst's read-only ``query`` under ``bounds`` (see :func:`stream_query`);
+    with ``max_rows``, at most ``max_rows + 1`` rows are fetched, so that one more than asked for says
+    the query returns more."""
+    columns, rows = [], []
+    batches = stream_query(path, query, bounds, min(max_rows + 1, 10_000) if max_rows is not None else 10_000)
+    try:
+        for columns, batch in batches:
+            rows.extend(batch)
+            if max_rows is not None and len(rows) > max_rows:
+                return columns, rows[:max_rows + 1]
+    finally:
+        batches.close()
+    return columns, rows
 
 
 def first_line(error: BaseException) -> str:

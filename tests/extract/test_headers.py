@@ -88,9 +88,7 @@ def test_unknown_header_has_no_canonical_column(header):
          {0: "credit_code", 1: "name", 2: "scope", 3: "address"}),
         (["\ufeff名称", "uscc", "无关列", "注册资金", "地区", "所在省份"],
          {0: "name", 1: "credit_code", 3: "capital", 4: "district", 5: "province"}),
-        # two aliases of one column: the first one wins, the second is ignored
-        (["企业名称", "名称"], {0: "name"}),
-        (["注册地址", "住所", "name"], {0: "address", 2: "name"}),
+        # two aliases of one column are refused: AMBIGUOUS below
         (["法人代表", "登记状态", "成立日期", "经营异常", "company_name"],
          {0: "legal_rep", 1: "status", 2: "registered_on", 3: "abnormal", 4: "name"}),
     ],
@@ -125,3 +123,33 @@ def test_extract_error_is_an_input_error_with_exit_status_2():
 
     assert issubclass(ExtractError, InputError) and issubclass(ExtractError, RegscreenError)
     assert ExtractError("x.csv: empty file").exit_code == 2
+
+
+AMBIGUOUS = [
+    (["企业名称", "统一社会信用代码", "名称"], "two columns for 'name': '企业名称' (column 1) and '名称' (column 3)"),
+    (["name", "经营范围", "scope"], "two columns for 'scope': '经营范围' (column 2) and 'scope' (column 3)"),
+    (["企业名称", "经营范围", "经营范围"], "two columns for 'scope': '经营范围' (column 2) and '经营范围' (column 3)"),
+    (["企业名称", "住所", "注册地址"], "two columns for 'address': '住所' (column 2) and '注册地址' (column 3)"),
+    (["企业名称", "名称"], "two columns for 'name': '企业名称' (column 1) and '名称' (column 2)"),
+    (["统一社会信用代码", "企业名称", "uscc"], "two columns for 'credit_code'"),
+    (["法定代表人", "企业名称", "法人代表"], "two columns for 'legal_rep'"),
+]
+NOT_AMBIGUOUS = [
+    ["企业名称", "统一社会信用代码", "经营范围", "住所"],
+    ["企业名称", "公司名", "经营范围", "备注"],  # unknown columns are not candidates
+    ["企业名称", "", "", "经营范围"],  # empty headers are not columns the product reads
+]
+
+
+@pytest.mark.parametrize(("headers", "says"), AMBIGUOUS)
+def test_two_columns_for_one_field_are_refused_naming_both(headers, says):
+    with pytest.raises(ExtractError) as refused:
+        resolve_headers(headers, Path("x.csv"))
+    assert str(refused.value).startswith("x.csv: " + says)
+    assert "rename or remove the other" in str(refused.value)
+
+
+@pytest.mark.parametrize("headers", NOT_AMBIGUOUS)
+def test_one_column_per_field_is_read(headers):
+    columns = resolve_headers(headers, Path("x.csv"))
+    assert sorted(columns.values()) == sorted(set(columns.values()))

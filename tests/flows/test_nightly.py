@@ -158,3 +158,15 @@ def test_an_unknown_regulator_stops_the_flow_before_any_run(drop, tmp_path):
     with pytest.raises(ConfigError, match="unknown regulator '发改委'; one of 银监局, 证监局, 保监局, 人民银行, 金融办"):
         run_flow(drop, db, regulators=["发改委"])
     assert not db.exists() and not (tmp_path / "handoff").exists()
+
+
+def test_the_flow_logs_mask_id_numbers(caplog):
+    import logging
+
+    import flows.nightly  # noqa: F401  (installs the filter)
+
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("prefect.flow_runs").info("rejected %s: 法定代表人 张三 %s", 3, "11010519491231002X")
+        logging.getLogger("prefect.task_runs").error("task failed: 李四110105 19491231 0021")
+    assert "11010519491231002X" not in caplog.text and "19491231" not in caplog.text
+    assert "张三 110105********002X" in caplog.text and "李四110105 ******** 0021" in caplog.text

@@ -7,10 +7,11 @@ import pytest
 from stdnum.cn import uscc
 
 from conftest import query, write_csv
-from screening.extract.persons import links_of, persons
+from screening.extract.persons import Person, links_of, person_key, persons
 from screening.handoff.related import related
 from screening.store.decisions import decide
 from screening.store.scan import scan
+from screening.store.secret import store_secret
 
 
 def code(base: str) -> str:
@@ -52,11 +53,11 @@ A_SECOND = ["上海甲科技有限公司", A, "投资管理；企业管理咨询
     ("张*；王五", True, [("王五", "王五")]),
 ])
 def test_persons_split_keyed_and_masked_names_ignored(cell, split, expected):
-    assert [(p.key, p.name) for p in persons(cell, split)] == expected
+    assert [(f"{p.plain_name}|{p.number}" if p.number else p.plain_name, p.name) for p in persons(cell, split)] == expected
 
 
 def test_legal_rep_is_one_person_and_shareholders_a_list():
-    assert [(p.key, role) for p, role in links_of("张三", "李四、王五")] == [
+    assert [(p.plain_name, role) for p, role in links_of("张三", "李四、王五")] == [
         ("张三", "legal_rep"), ("李四", "shareholder"), ("王五", "shareholder")]
 
 
@@ -67,6 +68,11 @@ def store(tmp_path, screener):
     return db
 
 
+def zhang_san(db) -> str:
+    """张三's key in the store: name, masked ID and the keyed hash with the store's secret."""
+    return person_key(Person(f"张三({MASKED})", "张三", ID), store_secret(db))
+
+
 def links(db):
     return query(db, "select credit_code, person_key, person_name, role, version from person_links "
                      "order by credit_code, role, person_key")
@@ -74,9 +80,9 @@ def links(db):
 
 def test_scan_writes_links_and_no_link_for_masked_names(store):
     assert links(store) == [
-        (A, f"张三|{ID}", f"张三({MASKED})", "legal_rep", 1), (A, "李四", "李四", "shareholder", 1),
+        (A, zhang_san(store), f"张三({MASKED})", "legal_rep", 1), (A, "李四", "李四", "shareholder", 1),
         (A, "王五", "王五", "shareholder", 1), (B, "李四", "李四", "legal_rep", 1),
-        (C, "赵六", "赵六", "legal_rep", 1), (C, f"张三|{ID}", f"张三({MASKED})", "shareholder", 1),
+        (C, "赵六", "赵六", "legal_rep", 1), (C, zhang_san(store), f"张三({MASKED})", "shareholder", 1),
         (C, "钱七", "钱七", "shareholder", 1), (E, "张三", "张三", "legal_rep", 1)]
 
 
@@ -91,7 +97,7 @@ def test_changed_firm_gets_its_links_rewritten(store, tmp_path, screener):
     second = [A_SECOND] + FIRST[1:]
     scan(write_csv(tmp_path / "two.csv", [HEADER] + second), store, screener, as_of=date(2024, 3, 2))
     mine = [r for r in links(store) if r[0] == A]
-    assert mine == [(A, f"张三|{ID}", f"张三({MASKED})", "legal_rep", 2), (A, "王五", "王五", "shareholder", 2)]
+    assert mine == [(A, zhang_san(store), f"张三({MASKED})", "legal_rep", 2), (A, "王五", "王五", "shareholder", 2)]
     assert len([r for r in links(store) if r[0] == B]) == 1  # unchanged firms keep their links
 
 

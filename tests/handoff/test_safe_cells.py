@@ -109,9 +109,9 @@ def test_safe_text(value, expected):
     (f"{VALID_ID}", MASKED),
     (f"法人：{VALID_ID}；技术开发", f"法人：{MASKED}；技术开发"),
     (f"{VALID_ID[:-1]}x", f"{MASKED[:-1]}x"),   # a lower-case check character is still an ID
-    (f"{VALID_ID[:-1]}7", f"{VALID_ID[:-1]}7"),  # wrong check character: not an ID
+    (f"{VALID_ID[:-1]}7", f"{MASKED[:-1]}7"),  # wrong check character: a mistyped ID is still an ID
     ("110105194913310027", "110105194913310027"),  # no 13th month
-    (WRONG_CHECK, WRONG_CHECK),                   # 18 digits, wrong check digit: not an ID
+    (WRONG_CHECK, MASKED[:-1] + "0"),             # 18 digits, wrong check digit: still a person's ID
     ("123456789012345678", "123456789012345678"),
     (f"9{VALID_ID}", f"9{VALID_ID}"),            # part of a longer number: not an ID on its own
     ("技术开发", "技术开发"),
@@ -126,7 +126,7 @@ def test_safe_text(value, expected):
     ("110105491331002", "110105491331002"),      # month 13
     ("110105490230002", "110105490230002"),      # 30 February
     ("990105491231002", "990105491231002"),      # no region 99
-    ("310115850101123", "310115850101123"),      # 浦东新区 exists from 1992: nobody born there in 1985
+    ("310115850101123", "310115*****1123"),      # 浦东新区 exists from 1992, but the shape is an ID: masked
     ("1101054912310021", "1101054912310021"),    # 16 digits
     ("11010549123100212", "11010549123100212"),  # 17 digits
     (f"{OLD_ID}5", f"{OLD_ID}5"),
@@ -138,7 +138,7 @@ def test_safe_text(value, expected):
     ("91310115MA1K4XXXXX", "91310115MA1K4XXXXX"),
     ("310115000123456", "310115000123456"),      # an old business registration number (工商注册号)
     (NO_COUNTY, NO_COUNTY),                      # regression: used to raise KeyError inside stdnum
-    (NO_COUNTY[:6] + "491231002", NO_COUNTY[:6] + "491231002"),
+    (NO_COUNTY[:6] + "491231002", NO_COUNTY[:6] + "*****1002"),  # county unknown to stdnum: still an ID
 ])
 def test_mask_ids(text, expected):
     assert mask_ids(text) == expected
