@@ -39,7 +39,7 @@ def highlighted(text: str | None, result: FirmResult, field: str) -> Text:
     shown = Text(text or "")
     for hit in result.hits:
         if hit.field == field:
-            style = ("bold yellow" if hit.tier == EXTENDED_TIER else "bold red") if hit.counts else "underline dim"
+            style = "bold yellow" if hit.tier == EXTENDED_TIER else "bold red" if hit.counts else "underline dim"
             shown.stylize(style, hit.start, hit.end)
     return shown
 

@@ -15,12 +15,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from screening.errors import ListError as TermListError
-from screening.rules.folding import fold_text
+from screening.rules.folding import SEPARATORS, fold_text
 
 Field_ = Literal["name", "scope"]
 # Not plans' lists: regulators, false friends, the parts of a firm name, and the extended tier (关注),
 # which screening/extended.py loads apart so that the watch list of record follows the plans alone.
-SPECIAL_FILES = {"categories.toml", "false_friends.toml", "name_parts.toml", "extended.toml"}
+SPECIAL_FILES = {"categories.toml", "false_friends.toml", "name_parts.toml", "extended.toml", "use_cues.toml",
+                 "place_names.toml"}
+
+
+# Array-of-tables names of the data files, and how an error names one of their entries.
+ENTRY_KINDS = {"term": "entry", "category": "entry", "false_friend": "entry", "pattern": "pattern", "cue": "cue",
+               "suffix": "suffix"}
 
 
 class TermEntry(BaseModel):
@@ -39,6 +45,8 @@ class TermEntry(BaseModel):
     def _foldable(cls, value: str) -> str:
         if not fold_text(value):
             raise ValueError("term is empty once folded (only spaces?)")
+        if SEPARATORS.search(fold_text(value)):
+            raise ValueError("term holds a separator (- . · _ /), which matching sees through inside a term")
         return value
 
 
@@ -138,10 +146,10 @@ def _explain(path: Path, data: dict, error: ValidationError) -> TermListError:
     for item in error.errors():
         loc = list(item["loc"])
         where = "/".join(str(part) for part in loc)
-        if len(loc) >= 2 and loc[0] in ("term", "category", "false_friend", "pattern") and isinstance(loc[1], int):
+        if len(loc) >= 2 and loc[0] in ENTRY_KINDS and isinstance(loc[1], int):
             entry = data.get(loc[0], [{}])[loc[1]]
             label = next((entry[k] for k in ("term", "name", "label", "text") if k in entry), None) if isinstance(entry, dict) else None
-            kind = "pattern" if loc[0] == "pattern" else "entry"
+            kind = ENTRY_KINDS[loc[0]]
             where = f"{kind} #{loc[1] + 1} ({label!r}) field {'/'.join(map(str, loc[2:])) or '-'}"
         problems.append(f"{where}: {item['msg']}")
     return TermListError(f"{path}: " + "; ".join(problems))
