@@ -177,7 +177,7 @@ def _stands(cuts: frozenset[int], place: int, stop: int, touching: int, after: b
 def _pair(window: str, at: int, until: int, item: tuple[int, int], cue: UseCue,
           cuts: frozenset[int]) -> tuple[int, int] | None:
     """The nearest opener before the term whose first closer comes after the term (为…提供)."""
-    opener = window.rfind(cue.opener, 0, at - len(cue.opener) + 1)
+    opener = window.rfind(cue.opener, 0, at)
     while opener >= 0 and not {opener, opener + len(cue.opener)} <= cuts:
         opener = window.rfind(cue.opener, 0, opener)
     if opener < 0:

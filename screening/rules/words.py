@@ -180,6 +180,9 @@ class WordJudge:
         if within:
             first, last = max(first, within[0]), min(last, within[1])
         window = folded[first:last]
+        tail = self.tail_straddle(window, start - first, end - first)
+        if tail:
+            return tail
         if not self.segmenter.straddles(window, start - first, end - first):
             return None
         words, position = [], first
@@ -188,6 +191,18 @@ class WordJudge:
                 words.append(token)
             position += len(token)
         return "/".join(words)
+
+    def tail_straddle(self, window: str, start: int, end: int) -> str | None:
+        """交易所得 is 交易/所得: jieba, which knows every term, cuts 交易所/得; but when the term's last
+        character makes a word with a character that would stand alone after it, and the rest of the
+        term is a word of two or more characters, a reader reads those two words instead."""
+        cuts = self.segmenter.boundaries(window)
+        if end not in cuts or end + 1 not in cuts or end - start < 3 or end >= len(window):
+            return None
+        head, tail = window[start:end - 1], window[end - 1:end + 1]
+        if self.segmenter.known(head) and self.segmenter.known(tail):
+            return f"{head}/{tail}"
+        return None
 
     def not_a_word(self, folded: str, start: int, end: int, term: str,
                    within: tuple[int, int] | None = None) -> str | None:
