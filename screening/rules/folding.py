@@ -30,6 +30,9 @@ _SKELETON = icu.SpoofChecker()
 # folded text (full-width forms are folded to these): dashes (Pd), connectors (Pc), dots and slashes.
 # Only inside a term are they seen through: elsewhere they stay, and punctuation still separates.
 SEPARATORS = regex.compile(r"[\p{Pd}\p{Pc}./\\|·・‧•∙]")
+# The same class as a plain character set, for a fast test of whether a text holds any separator at all.
+ANY_SEPARATOR = re.compile("[" + re.escape("".join(SEPARATORS.findall("".join(
+    map(chr, [*range(0xD800), *range(0xE000, 0x10000)]))))) + "]")
 
 
 def skeleton(char: str) -> str:

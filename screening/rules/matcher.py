@@ -19,7 +19,7 @@ from functools import lru_cache
 import ahocorasick
 import polars as pl
 
-from screening.rules.folding import SEPARATORS, folding_changes
+from screening.rules.folding import ANY_SEPARATOR, SEPARATORS, folding_changes
 from screening.rules.termlists import Term, TermList
 
 _ASTRAL = r"[\x{10000}-\x{10FFFF}]"
@@ -52,7 +52,7 @@ class TermMatcher:
 
     def occurrences(self, folded_text: str) -> Iterator[Occurrence]:
         """Every occurrence of every term, overlapping ones included, in text order."""
-        if not SEPARATORS.search(folded_text):
+        if not ANY_SEPARATOR.search(folded_text):
             found = [Occurrence(end + 1 - len(key), end + 1, key) for end, key in self.automaton.iter(folded_text)]
         else:
             found = list(self._joined_occurrences(folded_text))

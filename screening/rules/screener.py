@@ -15,7 +15,7 @@ from screening.rules.company_names import NameParser, NameParts
 from screening.rules.extended import ExtendedTier
 from screening.rules.exemptions import ExemptionChecker
 from screening.rules.hits import PLANS_TIER, FirmResult, Hit
-from screening.rules.layout import Layout
+from screening.rules.layout import Clause, Layout
 from screening.rules.matcher import Occurrence, Prefilter, TermMatcher
 from screening.rules.folding import FoldedText, fold, hidden_how
 from screening.rules.regions import Region
@@ -30,11 +30,11 @@ FIELDS = ("name", "scope")
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What is true of an occurrence whatever list it came from: negated or not a word (``why``),
-    else its use (claim or mention, with the cue that decided it)."""
+    """What is true of an occurrence whatever list it came from: negated or not a word (``why``), and
+    the clause it sits in (its use, claim or mention, is judged only when a term counts)."""
 
     why: str | None
-    use: Use | None = None
+    clause: Clause | None = None  # the scope clause holding the occurrence (None in a name)
 
 
 class Screener:
@@ -78,7 +78,7 @@ class Screener:
 
     def evidence(self, field: str, text: FoldedText, occurrence: Occurrence, layout: Layout | None,
                  parts: NameParts | None) -> Evidence:
-        """Negation (scope only), word evidence and use for one occurrence."""
+        """Negation (scope only) and word evidence for one occurrence."""
         start, end, term = occurrence.start, occurrence.end, occurrence.folded
         clause = layout.clause(start, end) if layout else None
         negation = self.clauses.negation_in(layout, clause, start, end, term) if clause else None
@@ -89,10 +89,13 @@ class Screener:
         first, last = text.original_span(start, end)
         within, crossing = name_view(text, parts, start, end) if field == "name" else (None, None)
         why = self.words.not_a_word(words, at, until, term, None if occurrence.joined else within) or crossing
-        if why:
-            return Evidence(why)
-        use = self.uses.scope(clause, start, end, term) if clause else self.uses.name(parts, first, last)
-        return Evidence(None, use)
+        return Evidence(why, clause)
+
+    def use(self, text: FoldedText, occurrence: Occurrence, evidence: Evidence, parts: NameParts | None) -> Use:
+        """Claim or mention of an occurrence that counts: its scope clause, else the name's parse."""
+        if evidence.clause:
+            return self.uses.scope(evidence.clause, occurrence.start, occurrence.end, occurrence.folded)
+        return self.uses.name(parts, *text.original_span(occurrence.start, occurrence.end))
 
     @staticmethod
     def why_not(term: Term, region: str | None, evidence: Evidence) -> str | None:
@@ -116,14 +119,18 @@ class Screener:
                 continue
             evidence = self.evidence(field, text, occurrence, layout, parts)
             start, end = text.original_span(occurrence.start, occurrence.end)
-            hidden = obfuscation(original[start:end], occurrence.separators)
+            matched = original[start:end]
+            hidden = obfuscation(matched, occurrence.separators) if matched != occurrence.folded else None
+            use = None
             for term in terms:
                 why = self.why_not(term, region, evidence)
-                use = evidence.use if why is None and term.tier == PLANS_TIER else None
+                counting = why is None and term.tier == PLANS_TIER
+                use = self.use(text, occurrence, evidence, parts) if counting and use is None else use
+                judged = use if counting else None
                 hits.append(Hit(
                     term.term, field, start, end, why is None, why, term.list_id, term.list_version,
                     term.source, term.category, term.regulator, term.regulators, term.action, term.tier,
-                    original[start:end], use and use.use, use and use.reason, hidden,
+                    matched, judged and judged.use, judged and judged.reason, hidden,
                 ))
         return hits
 

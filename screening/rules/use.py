@@ -12,10 +12,13 @@ the hit only). Name hits are judged from the name's parse (company_names.py). A 
 judged (unreadable text, no parse) is a claim with the reason 未能判定: it is never ranked lower.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
+import re
 from typing import Literal
 
+import ahocorasick
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from screening.errors import ListError
@@ -28,7 +31,7 @@ from screening.rules.termlists import read_toml, validated
 CLAIM, MENTION = "claim", "mention"
 UNJUDGED = "未能判定"
 SCOPE_CLAIM = "经营项目本身（未见提及线索）"
-ITEM_STOPS = frozenset("、,;。()" + BLANK)
+ITEM_STOPS = re.compile("[" + re.escape("、,;。()" + BLANK) + "]")
 REACH = 40  # characters each side of the hit that a cue may lie in (a cue's work is bounded)
 DAMAGED = frozenset("\ufffd")
 
@@ -95,6 +98,10 @@ class UseJudge:
     def __init__(self, segmenter: Segmenter, cues: list[UseCue]):
         self.segmenter, self.cues = segmenter, cues
         self._for_term: dict[str, tuple[tuple[UseCue, tuple[str, ...]], ...]] = {}
+        self.words = ahocorasick.Automaton()  # every cue word, to see at once which ones a window holds
+        for word in {word for cue in cues for word in cue.words}:
+            self.words.add_word(word, word)
+        self.words.make_automaton()
 
     def cues_for(self, term: str) -> tuple[tuple[UseCue, tuple[str, ...]], ...]:
         """The cues that apply to ``term``, in file order, each with the words it looks for."""
@@ -111,9 +118,10 @@ class UseJudge:
         if DAMAGED.intersection(window):
             return Use(CLAIM, f"{UNJUDGED}（文字残缺）")
         item = _item(window, at, until)
+        present = {word for _, word in self.words.iter(window)}
         cuts = None
         for cue, words in self.cues_for(term):
-            if not all(word in window for word in words):
+            if not present.issuperset(words):
                 continue
             cuts = self.segmenter.boundaries(window) if cuts is None else cuts
             found = _CUE_KINDS[cue.kind](window, at, until, item, cue, cuts)
@@ -137,9 +145,10 @@ class UseJudge:
 
 def _item(window: str, at: int, until: int) -> tuple[int, int]:
     """The scope item (between 、 , ; 。 and brackets) holding [at, until) of ``window``."""
-    first = max((window.rfind(stop, 0, at) for stop in ITEM_STOPS), default=-1) + 1
-    ends = [found for stop in ITEM_STOPS if (found := window.find(stop, until)) >= 0]
-    return first, min(ends, default=len(window))
+    stops = [match.start() for match in ITEM_STOPS.finditer(window)]
+    after = bisect_left(stops, until)
+    before = bisect_left(stops, at) - 1
+    return (stops[before] + 1 if before >= 0 else 0), (stops[after] if after < len(stops) else len(window))
 
 
 def _after(window: str, at: int, until: int, item: tuple[int, int], cue: UseCue,

@@ -85,6 +85,11 @@ class PlaceSuffixes:
     before: tuple[str, ...]
     after: tuple[str, ...]
 
+    @property
+    def starting(self) -> dict[str, tuple[PlaceSuffix, ...]]:
+        """The place words by their first character (longest first)."""
+        return {first: tuple(s for s in self.suffixes if s.text[0] == first) for first in {s.text[0] for s in self.suffixes}}
+
 
 def load_place_suffixes(path: Path) -> PlaceSuffixes:
     """Read and validate the place-names file (errors name the file and the entry)."""
@@ -138,7 +143,7 @@ class WordJudge:
     """Says why an occurrence is not a word, or None when it is one."""
 
     def __init__(self, segmenter: Segmenter, false_friends: list[FalseFriend], places: PlaceSuffixes):
-        self.segmenter, self.places = segmenter, places
+        self.segmenter, self.places, self.starting = segmenter, places, places.starting
         self.friends: dict[str, list[FalseFriend]] = {}
         for friend in false_friends:
             self.friends.setdefault(friend.term, []).append(friend)
@@ -156,7 +161,7 @@ class WordJudge:
     def place(self, folded: str, start: int, end: int) -> str | None:
         """The place or building the occurrence names with the word after it (金融大厦), or None. The
         place word must end on a word boundary (金融城, not 金融城市), and 中心 needs an address-like context."""
-        for suffix in self.places.suffixes:
+        for suffix in self.starting.get(folded[end:end + 1], ()):
             stop = end + len(suffix.text)
             if not folded.startswith(suffix.text, end):
                 continue
