@@ -22,6 +22,7 @@ from screening.rules.segmenter import Segmenter
 from screening.rules.termlists import read_toml, validated
 
 WINDOW = 6
+COMMON_WORD = 100  # jieba dictionary frequency of a word a reader sees at once (所得 1,004; not 所及, 3)
 PUNCTUATION = frozenset(",;.。、()[]【】〔〕:!?\"'“”‘’/|\n\r□")
 
 
@@ -200,12 +201,13 @@ class WordJudge:
     def tail_straddle(self, window: str, start: int, end: int) -> str | None:
         """交易所得 is 交易/所得: jieba, which knows every term, cuts 交易所/得; but when the term's last
         character makes a word with a character that would stand alone after it, and the rest of the
-        term is a word of two or more characters, a reader reads those two words instead."""
+        term is a word of two or more characters, a reader reads those two words instead (when that
+        word is common: 交易所及自营 is 交易所/及, not 交易/所及)."""
         cuts = self.segmenter.boundaries(window)
         if end not in cuts or end + 1 not in cuts or end - start < 3 or end >= len(window):
             return None
         head, tail = window[start:end - 1], window[end - 1:end + 1]
-        if self.segmenter.known(head) and self.segmenter.known(tail):
+        if self.segmenter.known(head) and self.segmenter.known(tail, COMMON_WORD):
             return f"{head}/{tail}"
         return None
 
