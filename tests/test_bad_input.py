@@ -374,6 +374,33 @@ def truncated_parquet(tmp: Path) -> Path:
     return path
 
 
+# Issue 12 item 1: terms hidden by invisible, combining or look-alike characters, or by separators put
+# between their characters; one firm per class, each with its hidden term in the name or the scope.
+EVASIONS = [
+    ("杭州恒信投\u2063资管\u2063理有限公司", "网络\u2063借贷；P\u20632\u2063P"),
+    ("杭州某甲科技有限公司", "网\u2062络借\u2064贷信息中介"), ("杭州某乙科技有限公司", "金\u180e融信息服务"),
+    ("杭州某丙科技有限公司", "理\u034f财咨询"), ("杭州某丁科技有限公司", "第三方支\ufe0f付"),
+    ("杭州某戊科技有限公司", "投资\U000e0020管理"), ("杭州某己科技有限公司", "资产\u061c管理"),
+    ("杭州某庚科技有限公司", "基\u3164金销售"), ("杭州某辛科技有限公司", "财\u0301富管理"),
+    ("杭州某壬科技有限公司", "Р2Р网贷撮合"), ("杭州某癸科技有限公司", "P-2-P信息中介"),
+    ("杭州某子科技有限公司", "P.2.P信息中介"), ("杭州某丑科技有限公司", "P·2·P信息中介"),
+    ("杭州某寅科技有限公司", "理.财产品销售"), ("杭州某卯科技有限公司", "网络_借贷"),
+]
+
+
+def evasion(tmp: Path) -> Path:
+    rows = [[name, code(i, "330106"), scope, "杭州市西湖区"] for i, (name, scope) in enumerate(EVASIONS)]
+    return write_csv(tmp / "evasion.csv", [HEADER, *rows])
+
+
+def every_hidden_firm_flagged(db: Path, checked: list[dict]) -> None:
+    assert [obj["flagged"] for obj in checked] == [True] * len(EVASIONS)
+    assert all(any(hit["obfuscated"] for hit in obj["hits"] if hit["counts"]) for obj in checked)
+    assert query(db, "select count(*) from screenings where flagged") == [(len(EVASIONS),)]
+    assert query(db, "select count(distinct credit_code) from hits where counts and obfuscated is not null") == [
+        (len(EVASIONS),)]
+
+
 def real_malformed(tmp: Path, registry: Callable[[], Path]) -> Path:
     return registry() / "zhejiang_1992_excerpt_malformed.csv"
 
@@ -499,6 +526,8 @@ CASES = [
                                        also=shown_as_written), id="markup-and-escapes-in-data"),
     pytest.param(truncated_parquet, Fails(("not a readable Parquet file, truncated or damaged", "export it again")),
                  id="truncated-parquet"),
+    pytest.param(evasion, Loads(len(EVASIONS), stored=tuple(name for name, _ in EVASIONS), also=every_hidden_firm_flagged),
+                 id="evasion-hidden-and-look-alike-characters"),
     pytest.param(real_malformed, Loads(61, {35: "malformed record at line 36: 9 fields, the header has 10"}),
                  id="real-zhejiang-malformed-excerpt", marks=pytest.mark.shared_data),
 ]
@@ -581,5 +610,6 @@ def test_the_corpus_covers_every_class_of_the_issue():
                   "ragged-rows", "nul-bytes", "scope-of-100kb", "empty-file", "header-only", "name-column",
                   "duplicate-codes", "bad-checksums", "control-characters", "formula", "xlsx-merged",
                   "truncated-parquet", "ambiguous-two-name-columns", "ambiguous-two-scope-columns",
-                  "xlsx-bomb-used-range", "xlsx-bomb-zip", "xlsx-bomb-long-cell", "personal-ids", "markup"):
+                  "xlsx-bomb-used-range", "xlsx-bomb-zip", "xlsx-bomb-long-cell", "personal-ids", "markup", "evasion",
+                  "old-registration-numbers"):
         assert any(named in case_id for case_id in ids), named

@@ -31,6 +31,7 @@ import polars as pl
 import pytest
 
 from screening.rules.clauses import bracket_spans
+from screening.rules.layout import Layout
 from screening.extract.csv_records import csv_rows, visible
 from screening.extract.encoding import detect_encoding
 from screening.errors import ExtractError
@@ -133,8 +134,8 @@ def test_clause_parser_never_raises_and_its_clause_holds_the_occurrence(judge, t
     end = data.draw(st.integers(start + 1, min(len(folded), start + 6)))
     spans = bracket_spans(folded)
     assert all(0 <= o < c < len(folded) and folded[o] in "([【〔{" for o, c in spans)
-    negation = judge.negation(folded, start, end, folded[start:end], spans)
-    assert negation == judge.negation(folded, start, end, folded[start:end])  # with or without the spans given
+    negation = judge.negation(folded, start, end, folded[start:end], Layout(folded))
+    assert negation == judge.negation(folded, start, end, folded[start:end])  # with or without the layout given
     if negation:
         assert 0 <= negation.start <= start and end <= negation.end <= len(folded) and negation.cue
 

@@ -54,7 +54,7 @@ def highlighted(value: str | None, result: FirmResult, field: str) -> Text:
     styled = Text(shown)
     for hit in result.hits:
         if hit.field == field and 0 <= hit.start <= hit.end < len(offsets):
-            style = ("bold yellow" if hit.tier == EXTENDED_TIER else "bold red") if hit.counts else "underline dim"
+            style = "bold yellow" if hit.tier == EXTENDED_TIER else "bold red" if hit.counts else "underline dim"
             styled.stylize(style, offsets[hit.start], offsets[hit.end])
     return styled
 

@@ -1,4 +1,5 @@
-"""Precision and recall of the verdict against hand labels, beside naive substring matching.
+"""Precision and recall of the verdict against hand labels, beside naive substring matching, and
+claim/mention recall and precision of the counting hits' use against their own hand labels.
 
 Labels live in ``tests/labelled/`` keyed by (source_file, source_line) of the real samples,
 which stay in the shared folder (their licence keeps them out of this repository).
@@ -75,6 +76,45 @@ def evaluate(screener: Screener, sample: Path, labels_path: Path) -> dict:
     naive = score([(naive_flag(screener, row), label["flagged"] == "1") for label, _, row in triples])
     misses = [(label, r) for label, r, _ in triples if r.flagged != (label["flagged"] == "1")]
     return {"records": len(triples), "product": product, "naive": naive, "disagreements": misses}
+
+
+def read_use_labels(path: Path) -> dict[tuple, dict]:
+    """Use labels by (source_file, source_line, field, start, end, term)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {(r["source_file"], r["source_line"], r["field"], int(r["start"]), int(r["end"]), r["term"]): r
+                for r in csv.DictReader(handle)}
+
+
+@dataclass(frozen=True, slots=True)
+class UseDisagreement:
+    """A labelled hit whose judged use differs from its label (or that the product does not count)."""
+
+    key: tuple
+    label: str
+    judged: str | None
+    reason: str | None
+
+    def line(self) -> str:
+        """One line for a report: where, the term, labelled → judged, and why."""
+        source_file, source_line, field, start, end, term = self.key
+        return f"{source_file}:{source_line} {field}[{start}:{end}] {term}: {self.label} → {self.judged} ({self.reason})"
+
+
+def evaluate_use(screener: Screener, sample: Path, labels_path: Path) -> dict:
+    """Claim and mention recall and precision of the counting hits' use on hand labels, and the
+    disagreements (a labelled hit that no longer counts is one, judged None)."""
+    labels = read_use_labels(labels_path)
+    records = {(file, line) for file, line, *_ in labels}
+    judged: dict[tuple, tuple[str | None, str | None]] = {}
+    for label, result, row in labelled_results(screener, sample, {key: {} for key in records}):
+        for hit in result.counting_hits:
+            key = (row["source_file"], row["source_line"], hit.field, hit.start, hit.end, hit.term)
+            judged[key] = (hit.use, hit.use_reason)
+    pairs = [(judged.get(key, (None, None))[0], row["use"]) for key, row in labels.items()]
+    scores = {use: score([(p == use, e == use) for p, e in pairs]) for use in ("claim", "mention")}
+    misses = [UseDisagreement(key, row["use"], *judged.get(key, (None, None)))
+              for key, row in labels.items() if judged.get(key, (None, None))[0] != row["use"]]
+    return {"hits": len(labels), "claim": scores["claim"], "mention": scores["mention"], "disagreements": misses}
 
 
 def fold_name(name: str) -> str:

@@ -29,6 +29,8 @@ from screening.rules.termlists import (Category, Term, TermList, TermListError, 
 
 Where = Literal["trade_name", "trade_name_suffix", "industry"]
 SOURCE_PREFIX = "扩展层（非方案所列）: "
+# Extended hits never count ("counts" is about the plans' lists only, SCREENING_RULES.md section 4).
+EXTENDED_WHY = "extended tier (关注): raises attention, not counted for the plans' lists"
 
 
 class IndustryGroup(BaseModel):
@@ -186,7 +188,7 @@ class ExtendedTier:
                 continue
             for term in self.matcher.entries[occurrence.folded]:
                 if self.rules[term].applies(parts, start, end):
-                    hits.append(Hit(term.term, "name", start, end, True, None, term.list_id, term.list_version,
+                    hits.append(Hit(term.term, "name", start, end, False, EXTENDED_WHY, term.list_id, term.list_version,
                                     term.source, term.category, term.regulator, term.regulators, term.action,
                                     term.tier, name[start:end]))
         return hits

@@ -71,8 +71,9 @@ class FirmResult:
 
     @property
     def attention_hits(self) -> list[Hit]:
-        """The extended tier's hits (关注), which raise ``attention`` when the firm is not flagged."""
-        return [hit for hit in self.hits if hit.counts and hit.tier == EXTENDED_TIER]
+        """The extended tier's hits (关注), which raise ``attention`` when the firm is not flagged
+        (they never count: ``counts`` is about the plans' lists only)."""
+        return [hit for hit in self.hits if hit.tier == EXTENDED_TIER]
 
     def as_dict(self) -> dict:
         """The JSON object ``regscreen check`` prints for this record."""

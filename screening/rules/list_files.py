@@ -13,7 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from screening.errors import ListError
 
-ENTRY_KINDS = {"term": "entry", "category": "entry", "false_friend": "entry", "regulator": "entry", "pattern": "pattern"}
+ENTRY_KINDS = {"term": "entry", "category": "entry", "false_friend": "entry", "regulator": "entry", "pattern": "pattern",
+               "cue": "cue", "suffix": "suffix"}
 LABEL_KEYS = ("term", "name", "label", "text")
 
 

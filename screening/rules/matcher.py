@@ -1,11 +1,17 @@
 """Multi-term matching: an Aho-Corasick automaton over folded text, and a vectorised prefilter.
 
+Separators put between the characters of a term (P-2-P, 理.财) are seen through: when folded text
+holds any, the automaton runs over the text without them, and each occurrence maps back to the
+folded text; one that had separators inside says which, and carries the joined text and span so
+that word evidence reads the term as written without them.
+
 The prefilter runs over whole columns in polars (Rust) and picks the records that can contain
 a term at all; only those pay for folding with offsets, clause parsing and word evidence. It is
 exact, not heuristic: it folds every character that can fold into a term character, removes
 every character that folds away, and so never misses a record the automaton would match.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +19,7 @@ from functools import lru_cache
 import ahocorasick
 import polars as pl
 
-from screening.rules.folding import folding_changes
+from screening.rules.folding import ANY_SEPARATOR, SEPARATORS, folding_changes
 from screening.rules.termlists import Term, TermList
 
 _ASTRAL = r"[\x{10000}-\x{10FFFF}]"
@@ -21,11 +27,14 @@ _ASTRAL = r"[\x{10000}-\x{10FFFF}]"
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
-    """A folded term found at [start, end) of a folded text."""
+    """A folded term found at [start, end) of a folded text; ``separators`` are those inserted
+    between its characters ('' when none), and ``joined`` is (text without separators, start, end)."""
 
     start: int
     end: int
     folded: str
+    separators: str = ""
+    joined: tuple[str, int, int] | None = None
 
 
 class TermMatcher:
@@ -43,16 +52,37 @@ class TermMatcher:
 
     def occurrences(self, folded_text: str) -> Iterator[Occurrence]:
         """Every occurrence of every term, overlapping ones included, in text order."""
-        found = [
-            Occurrence(end + 1 - len(key), end + 1, key) for end, key in self.automaton.iter(folded_text)
-        ]
+        if not ANY_SEPARATOR.search(folded_text):
+            found = [Occurrence(end + 1 - len(key), end + 1, key) for end, key in self.automaton.iter(folded_text)]
+        else:
+            found = list(self._joined_occurrences(folded_text))
         return iter(sorted(found, key=lambda o: (o.start, -o.end)))
+
+    def _joined_occurrences(self, folded_text: str) -> Iterator[Occurrence]:
+        """Occurrences in the text without separators, mapped back to the folded text."""
+        removed = [m.start() - k for k, m in enumerate(SEPARATORS.finditer(folded_text))]
+        joined = SEPARATORS.sub("", folded_text)
+        for last, key in self.automaton.iter(joined):
+            start, end = last + 1 - len(key), last + 1
+            first = start + bisect_right(removed, start)
+            stop = last + bisect_right(removed, last) + 1
+            if stop - first == len(key):
+                yield Occurrence(first, stop, key)
+            else:
+                inside = dict.fromkeys(c for c in folded_text[first:stop] if SEPARATORS.match(c))
+                yield Occurrence(first, stop, key, "".join(inside), (joined, start, end))
 
 
 @lru_cache(maxsize=8)
 def fold_mapping(term_chars: frozenset[str]) -> dict[str, str]:
-    """Every BMP character that folds away or into text holding a term character, with its fold."""
-    return {c: f for c, f in folding_changes().items() if not f or term_chars.intersection(f)}
+    """Every BMP character that folds away, into text holding a term character, or into separators
+    only (seen through inside a term, so the prefilter drops them all: an exact superset), with its fold."""
+    changes = folding_changes()
+    mapping = {c: f for c, f in changes.items() if not f or term_chars.intersection(f)}
+    bmp = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
+    unchanged = {c for c in SEPARATORS.findall(bmp) if c not in changes}
+    folding = {c for c, f in changes.items() if f and all(SEPARATORS.match(x) for x in f)}
+    return mapping | {c: "" for c in unchanged | folding}
 
 
 class Prefilter:

@@ -10,17 +10,19 @@ import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.rules.clauses import ClauseJudge, bracket_spans
-from screening.rules.company_names import NameParser
+from screening.rules.clauses import ClauseJudge
+from screening.rules.company_names import NameParser, NameParts
 from screening.rules.extended import ExtendedTier
 from screening.rules.exemptions import ExemptionChecker
-from screening.rules.hits import FirmResult, Hit
+from screening.rules.hits import PLANS_TIER, FirmResult, Hit
+from screening.rules.layout import Clause, Layout
 from screening.rules.matcher import Occurrence, Prefilter, TermMatcher
-from screening.rules.folding import FoldedText, fold
+from screening.rules.folding import FoldedText, fold, hidden_how
 from screening.rules.regions import Region
 from screening.rules.segmenter import Segmenter
 from screening.rules.termlists import Term, TermList, load_categories, load_lists, read_toml
-from screening.rules.words import WordJudge, load_false_friends
+from screening.rules.use import Use, UseJudge, load_use_cues
+from screening.rules.words import WordJudge, load_false_friends, load_place_suffixes, name_view
 
 SUSPENSION_WHY = "suspension list: acts on applications (new registration, change, move-in), not on existing firms"
 FIELDS = ("name", "scope")
@@ -28,9 +30,11 @@ FIELDS = ("name", "scope")
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What is true of an occurrence whatever list it came from: negated or not a word."""
+    """What is true of an occurrence whatever list it came from: negated or not a word (``why``), and
+    the clause it sits in (its use, claim or mention, is judged only when a term counts)."""
 
     why: str | None
+    clause: Clause | None = None  # the scope clause holding the occurrence (None in a name)
 
 
 class Screener:
@@ -46,7 +50,9 @@ class Screener:
         self.prefilter = Prefilter(self.matcher.entries)
         segmenter = Segmenter(self.matcher.entries)
         self.clauses = ClauseJudge(segmenter)
-        self.words = WordJudge(segmenter, load_false_friends(keywords_dir / "false_friends.toml"))
+        self.words = WordJudge(segmenter, load_false_friends(keywords_dir / "false_friends.toml"),
+                               load_place_suffixes(keywords_dir / "place_names.toml"))
+        self.uses = UseJudge(segmenter, load_use_cues(keywords_dir / "use_cues.toml"))
         self.exemptions = ExemptionChecker(registers_dir)
 
     @classmethod
@@ -70,14 +76,26 @@ class Screener:
         """The version of every loaded list, by list id."""
         return {term_list.id: term_list.version for term_list in self.lists}
 
-    def evidence(self, field: str, text: FoldedText, occurrence: Occurrence, spans: list | None) -> Evidence:
-        """Negation (scope only; ``spans`` are its brackets) and word evidence for one occurrence."""
+    def evidence(self, field: str, text: FoldedText, occurrence: Occurrence, layout: Layout | None,
+                 parts: NameParts | None) -> Evidence:
+        """Negation (scope only) and word evidence for one occurrence."""
         start, end, term = occurrence.start, occurrence.end, occurrence.folded
-        negation = self.clauses.negation(text.text, start, end, term, spans) if field == "scope" else None
+        clause = layout.clause(start, end) if layout else None
+        negation = self.clauses.negation_in(layout, clause, start, end, term) if clause else None
         if negation:
             first, last = text.original_span(negation.start, negation.end)
             return Evidence(f"negated ({negation.cue}): {text.original[first:last]}")
-        return Evidence(self.words.not_a_word(text.text, start, end, term))
+        words, at, until = occurrence.joined or (text.text, start, end)
+        first, last = text.original_span(start, end)
+        within, crossing = name_view(text, parts, start, end) if field == "name" else (None, None)
+        why = self.words.not_a_word(words, at, until, term, None if occurrence.joined else within) or crossing
+        return Evidence(why, clause)
+
+    def use(self, text: FoldedText, occurrence: Occurrence, evidence: Evidence, parts: NameParts | None) -> Use:
+        """Claim or mention of an occurrence that counts: its scope clause, else the name's parse."""
+        if evidence.clause:
+            return self.uses.scope(evidence.clause, occurrence.start, occurrence.end, occurrence.folded)
+        return self.uses.name(parts, *text.original_span(occurrence.start, occurrence.end))
 
     @staticmethod
     def why_not(term: Term, region: str | None, evidence: Evidence) -> str | None:
@@ -88,25 +106,31 @@ class Screener:
             return evidence.why
         return SUSPENSION_WHY if term.action == "suspend" else None
 
-    def hits_in(self, field: str, original: str | None, region: str | None) -> list[Hit]:
-        """Every hit of every list in one field's text."""
+    def hits_in(self, field: str, original: str | None, region: str | None, parts: NameParts | None = None) -> list[Hit]:
+        """Every hit of every list in one field's text (``parts``: the parse of the name, for names)."""
         if not original:
             return []
         text = fold(original)
-        spans = bracket_spans(text.text) if field == "scope" else None
+        layout = Layout(text.text) if field == "scope" else None
         hits = []
         for occurrence in self.matcher.occurrences(text.text):
             terms = [t for t in self.matcher.entries[occurrence.folded] if field in t.fields]
             if not terms:
                 continue
-            evidence = self.evidence(field, text, occurrence, spans)
+            evidence = self.evidence(field, text, occurrence, layout, parts)
             start, end = text.original_span(occurrence.start, occurrence.end)
+            matched = original[start:end]
+            hidden = obfuscation(matched, occurrence.separators) if matched != occurrence.folded else None
+            use = None
             for term in terms:
                 why = self.why_not(term, region, evidence)
+                counting = why is None and term.tier == PLANS_TIER
+                use = self.use(text, occurrence, evidence, parts) if counting and use is None else use
+                judged = use if counting else None
                 hits.append(Hit(
                     term.term, field, start, end, why is None, why, term.list_id, term.list_version,
                     term.source, term.category, term.regulator, term.regulators, term.action, term.tier,
-                    original[start:end],
+                    matched, judged and judged.use, judged and judged.reason, hidden,
                 ))
         return hits
 
@@ -115,10 +139,10 @@ class Screener:
         result = FirmResult(record, fields.get("credit_code"), fields.get("name"), region.code, region.source,
                             rejected=rejected, key_kind=fields.get("key_kind"),
                             registration_number=fields.get("registration_number"))
-        for field in FIELDS:
-            result.hits.extend(self.hits_in(field, fields.get(field), region.code))
         name = fields.get("name")
         result.name_parts = self.names.parse(name) if name else None
+        for field in FIELDS:
+            result.hits.extend(self.hits_in(field, fields.get(field), region.code, result.name_parts))
         if self.extended:
             result.hits.extend(self.extended.hits(name, result.name_parts, result.counting_hits))
         if result.hits:
@@ -128,6 +152,14 @@ class Screener:
         result.attention = bool(result.attention_hits) and not result.flagged and result.exempt is None
         result.use = record_use(result)
         return result
+
+
+def obfuscation(matched: str, separators: str) -> str | None:
+    """How a term was hidden in its original span (invisible or look-alike characters, separators
+    inserted between its characters), in Chinese; None when it was written plainly."""
+    found = dict.fromkeys(how for how in map(hidden_how, matched) if how)
+    found.update({f"插入分隔符 {separator}": None for separator in separators})
+    return "；".join(found) or None
 
 
 def record_use(result: FirmResult) -> str | None:

@@ -44,6 +44,10 @@ class Segmenter:
             k for k in range(2, len(word) - 1) if known.get(word[:k], 0) > 0 and known.get(word[k:], 0) > 0
         )
 
+    def known(self, word: str, minimum: int = 1) -> bool:
+        """Whether ``word`` is in jieba's dictionary (terms included), at least ``minimum`` times."""
+        return self.tokenizer.FREQ.get(word, 0) >= minimum
+
     def is_whole(self, text: str, start: int, end: int) -> bool:
         """Whether [start, end) begins and ends on word boundaries of ``text``."""
         cuts = self.boundaries(text)

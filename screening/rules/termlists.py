@@ -12,14 +12,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from screening.errors import ListError as TermListError
-from screening.rules.folding import fold_text
+from screening.rules.folding import SEPARATORS, fold_text
 from screening.rules.list_files import content_version, read_toml, validated
 from screening.rules.regulators import Regulators, load_regulators
 
 Field_ = Literal["name", "scope"]
-# Not plans' lists: categories and regulators, false friends, the parts of a firm name, and the extended
-# tier (关注), which screening/extended.py loads apart so that the watch list of record follows the plans alone.
-SPECIAL_FILES = {"categories.toml", "regulators.toml", "false_friends.toml", "name_parts.toml", "extended.toml"}
+# Not plans' lists: categories and regulators, false friends, the parts of a firm name, the use cues and place
+# words, and the extended tier (关注), which screening/extended.py loads apart so that the watch list of record
+# follows the plans alone.
+SPECIAL_FILES = {"categories.toml", "regulators.toml", "false_friends.toml", "name_parts.toml", "extended.toml",
+                 "use_cues.toml", "place_names.toml"}
 
 
 class TermEntry(BaseModel):
@@ -38,6 +40,8 @@ class TermEntry(BaseModel):
     def _foldable(cls, value: str) -> str:
         if not fold_text(value):
             raise ValueError("term is empty once folded (only spaces?)")
+        if SEPARATORS.search(fold_text(value)):
+            raise ValueError("term holds a separator (- . · _ /), which matching sees through inside a term")
         return value
 
 

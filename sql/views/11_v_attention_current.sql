@@ -3,7 +3,7 @@
 create or replace view v_attention_current as
 with extended_hits as (
     select run_id, credit_code, version, term, category, regulator, source, span_start
-    from hits where tier = '关注' and counts
+    from hits where tier = '关注'  -- extended hits never count; the tier selects them
 ),
 raised as (  -- every screening that raised attention: an extended hit, not flagged, not exempt
     select s.run_id, s.credit_code, s.version from screenings s

@@ -98,7 +98,9 @@ def test_every_extended_hit_explains_itself(screener):
     name = "东莞团贷网互联网科技服务有限公司"
     result = screen(screener, name, GUANGZHOU)
     for hit in result.attention_hits:
-        assert hit.tier == EXTENDED_TIER and hit.list == "extended" and hit.counts and hit.why is None
+        assert hit.tier == EXTENDED_TIER and hit.list == "extended" and hit.counts is False
+        assert hit.why == "extended tier (关注): raises attention, not counted for the plans' lists"
+        assert hit.use is None and hit.use_reason is None
         assert hit.matched == name[hit.start:hit.end]
         assert hit.source.startswith("扩展层（非方案所列）: ") and len(hit.source) > 40
         assert hit.list_version == screener.extended.version and hit.regulator and hit.category

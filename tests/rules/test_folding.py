@@ -3,7 +3,7 @@
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from screening.rules.folding import fold, fold_text
+from screening.rules.folding import HIDDEN, SEPARATORS, fold, fold_text, hidden_how, skeleton
 
 
 @pytest.mark.parametrize("original, folded", [
@@ -64,3 +64,52 @@ def test_every_folded_span_slices_back(text, data):
     end = data.draw(st.integers(start + 1, len(folded.text)))
     first, last = folded.original_span(start, end)
     assert fold_text(text[first:last]).find(folded.text[start:end]) >= 0
+
+
+# Issue 12's examples, then the class: every default-ignorable code point, format character and
+# combining mark is dropped, whatever its block.
+@pytest.mark.parametrize("char", [
+    "\u2063", "\u2062", "\u2064", "\u2060", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u180e",
+    "\u034f", "\ufe00", "\ufe0f", "\U000e0020", "\U000e007f", "\U000e0100", "\u061c", "\u3164", "\u115f",
+    "\u1160", "\uffa0", "\u0301", "\u20dd", "\u00ad", "\ufeff", "\u202e",
+])
+def test_hidden_characters_fold_away(char):
+    assert fold_text(f"投{char}资管{char}理") == "投资管理"
+    assert hidden_how(char).split()[0] in ("不可见字符", "组合符号")
+
+
+def test_the_hidden_class_comes_from_unicode_properties():
+    hidden = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and HIDDEN.match(chr(c))]
+    assert len(hidden) > 4000  # every Cf, Mn, Me and default-ignorable code point, not a hand list
+    assert all(fold_text(c) == "" for c in hidden[::7])
+    assert not any(HIDDEN.match(c) for c in "金融投资PpP2２（）;，、 ")
+
+
+@pytest.mark.parametrize("text, folded, how", [
+    ("Р2Р", "P2P", "形近字母 Р(U+0420)→P"),   # Cyrillic Er
+    ("Ρ2Ρ", "P2P", "形近字母 Ρ(U+03A1)→P"),   # Greek Rho
+    ("р2р", "P2P", "形近字母 р(U+0440)→P"),   # Cyrillic small er, then upper case
+    ("ᑭ2ᑭ", "P2P", "形近字母 ᑭ(U+146D)→P"),   # Canadian syllabics
+    ("Ｐ２Ｐ", "P2P", None),                  # full width is ordinary folding, not hiding
+    ("理 财", "理财", None),                   # so are spaces
+    ("資產管理", "资产管理", None),              # and traditional characters
+])
+def test_look_alike_letters_map_to_their_skeleton(text, folded, how):
+    assert fold_text(text) == folded
+    assert (hidden_how(text[0]) if how else None) == how
+    assert all(hidden_how(c) is None for c in text) == (how is None)
+
+
+def test_chinese_text_is_left_alone_by_the_skeleton():
+    text = "北京市朝阳区金融街投资管理有限公司経済ㄅ한국"
+    assert all(skeleton(c) == c for c in text)
+
+
+@pytest.mark.parametrize("char, separator", [
+    ("-", True), (".", True), ("·", True), ("_", True), ("/", True), ("－", True), ("．", True), ("／", True),
+    ("—", True), ("・", True), ("、", False), (",", False), ("；", False), ("（", False), ("金", False),
+])
+def test_separators_are_dashes_connectors_dots_and_slashes(char, separator):
+    folded = fold_text(char)
+    assert bool(folded and SEPARATORS.fullmatch(folded)) == separator
+    assert folded  # a separator stays in folded text: only inside a term is it seen through

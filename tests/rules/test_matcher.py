@@ -37,7 +37,8 @@ def test_prefilter_cases(screener, text, candidate):
     assert screener.prefilter.candidates(pl.Series([text], dtype=pl.Utf8)).to_list() == [candidate]
 
 
-TERM_PIECES = st.sampled_from(["理", "财", "金", "融", "P", "p", "２", "资", "產", "管", "理", " ", "\u3000", "网", "貸"])
+TERM_PIECES = st.sampled_from(["理", "财", "金", "融", "P", "p", "２", "资", "產", "管", "理", " ", "\u3000", "网", "貸",
+                               "-", ".", "·", "/", "_", "－", "\u2063", "Р", "\u0301"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -46,3 +47,31 @@ def test_prefilter_never_misses_what_the_automaton_finds(screener, text):
     found = any(True for _ in screener.matcher.occurrences(fold_text(text)))
     selected = screener.prefilter.candidates(pl.Series([text])).to_list()[0]
     assert selected or not found
+
+
+@pytest.mark.parametrize("text, term, span, separators", [
+    ("P-2-P平台", "P2P", (0, 5), "-"),
+    ("P.2.P", "P2P", (0, 5), "."),
+    ("P·2·P", "P2P", (0, 5), "·"),
+    ("P_2/P", "P2P", (0, 5), "_/"),
+    ("理.财产品", "理财", (0, 3), "."),
+    ("网络-借-贷", "网络借贷", (0, 6), "-"),
+    ("资产管理", "资产管理", (0, 4), ""),
+])
+def test_separators_inside_a_term_are_seen_through(screener, text, term, span, separators):
+    folded = fold_text(text)
+    found = [o for o in screener.matcher.occurrences(folded) if o.folded == fold_text(term)]
+    assert [(o.start, o.end, o.separators) for o in found] == [(*span, separators)]
+    if separators:
+        joined, start, end = found[0].joined
+        assert joined[start:end] == fold_text(term)
+
+
+@pytest.mark.parametrize("text", ["P2P-", "-P2P", "金融-", "1.金融", "-投资管理-"])
+def test_separators_at_a_terms_edge_are_not_inside_it(screener, text):
+    assert all(not o.separators for o in screener.matcher.occurrences(fold_text(text)))
+
+
+@pytest.mark.parametrize("text", ["P-2-P", "Р2Р", "P\u20632P", "金·融", "资／产／管／理"])
+def test_prefilter_keeps_hidden_terms(screener, text):
+    assert screener.prefilter.candidates(pl.Series([text])).to_list() == [True]

@@ -24,7 +24,7 @@ CASES = [
     ("管理财务", "理财", "not a word: 管理/财务"),
     ("代理财务", "理财", "not a word: 代理/财务"),
     ("北京市慈善基金会", "基金", "false friend: 基金会"),
-    ("西城区金融街", "金融", "false friend: 金融街"),
+    ("西城区金融街", "金融", "place name: 金融街"),
     ("金融信息服务", "金融", None),
     ("投资管理咨询", "投资管理", None),
     ("手机支付业务", "支付", None),
@@ -50,7 +50,7 @@ def test_not_a_word_cases(words, text, term, expected):
 
 def test_false_friends_file_has_a_reason_for_each():
     friends = load_false_friends(get_settings().keywords_dir / "false_friends.toml")
-    assert {f.text for f in friends} >= {"基金会", "金融街"}
+    assert {f.text for f in friends} >= {"基金会"}
     assert all(f.reason and f.term in f.folded for f in friends)
 
 
@@ -59,3 +59,130 @@ def test_false_friend_must_contain_its_term(tmp_path: Path):
     path.write_text('[[false_friend]]\ntext = "慈善会"\nterm = "基金"\nreason = "x"\n', encoding="utf-8")
     with pytest.raises(ListError, match="慈善会"):
         load_false_friends(path)
+
+
+# Every term is checked for straddles (SCREENING_RULES.md section 2): (term, a text in which it straddles
+# two words and the reason's words, or None where Chinese has no such reading, a text where it stands).
+STRADDLES = {
+    "交易所": ("股权交易所得", "交易/所得", "证券交易所"),
+    "交易中心": ("交易中心脏", "交易/中/心脏", "旧机动车交易中心"),
+    "金融": ("资金融通", "资金/融通", "金融信息服务"),
+    "资产管理": (None, None, "国有资产管理"),
+    "理财": ("代理财务", "代理/财务", "个人理财业务"),
+    "基金": (None, None, "基金销售"),
+    "基金管理": (None, None, "基金管理服务"),
+    "投资管理": (None, None, "项目投资管理"),
+    "财富管理": (None, None, "财富管理咨询"),
+    "股权投资基金": (None, None, "受托管理股权投资基金"),
+    "网贷": ("网贷款", "网/贷款", "网贷平台"),
+    "网络借贷": ("网络借贷款", "网络/借/贷款", "网络借贷信息中介"),
+    "P2P": (None, None, "P2P网络借贷"),
+    "股权众筹": (None, None, "股权众筹平台"),
+    "互联网保险": (None, None, "互联网保险经纪"),
+    "支付": (None, None, "手机支付业务"),
+    "众筹": ("大众筹办", "大众/筹办", "众筹平台"),
+    "投资": (None, None, "项目投资"),
+    "资本": ("师资本科", "师资/本科", "资本运营"),
+    "融资租赁": (None, None, "融资租赁业务"),
+    "非融资性": (None, None, "非融资性担保"),
+    "投资理财": (None, None, "投资理财咨询"),
+    "非融资性担保": (None, None, "非融资性担保业务"),
+    "第三方理财": (None, None, "第三方理财服务"),
+    "资产": ("物资产品", "物资/产品", "资产评估"),
+    "控股": ("遥控股份", "遥控/股份", "控股公司"),
+    "项目投资": (None, None, "项目投资咨询"),
+    "股权投资": (None, None, "股权投资业务"),
+    "投资咨询": (None, None, "投资咨询服务"),
+    "投资顾问": (None, None, "投资顾问服务"),
+    "资本管理": (None, None, "资本管理咨询"),
+}
+
+
+def test_every_term_is_checked_for_straddles(screener):
+    terms = {t.term for term_list in screener.lists for t in term_list.terms}
+    assert terms == set(STRADDLES), f"terms without a straddle check: {sorted(terms - set(STRADDLES))}"
+
+
+@pytest.mark.parametrize("term", sorted(STRADDLES))
+def test_straddles_of_every_term(words, term):
+    straddle, reason, stands = STRADDLES[term]
+    folded_term = fold_text(term)
+    if straddle:
+        folded = fold_text(straddle)
+        start = folded.index(folded_term)
+        assert words.not_a_word(folded, start, start + len(folded_term), folded_term) == f"not a word: {reason}"
+    folded = fold_text(stands)
+    start = folded.index(folded_term)
+    assert words.not_a_word(folded, start, start + len(folded_term), folded_term) is None
+
+
+# Places and buildings as a class: every place word of keywords/place_names.toml names a place in one case
+# and must not in another; every context word makes 中心 a place.
+PLACES = {
+    "街": ("西城区金融街", "金融街头"),
+    "大街": ("北京金融大街支行", "金融大街道"),
+    "路": ("金融路8号", "金融路演"),
+    "大道": ("金融大道88号", "金融大道理"),
+    "城": ("陆家嘴金融城", "金融城市建设"),
+    "港": ("武汉金融港", "金融港口物流"),
+    "广场": ("国际金融广场", "金融广告设计"),
+    "大厦": ("渣打金融大厦", "金融大厦门"),
+    "大楼": ("人民金融大楼", "金融大楼梯"),
+    "园区": ("金融园区管理", "金融园区划"),
+    "中心": ("上海环球金融中心支行", "金融中心理论"),
+}
+
+
+@pytest.fixture(scope="module")
+def places(words):
+    return words.places
+
+
+def test_every_place_word_has_both_cases(places):
+    assert {suffix.text for suffix in places.suffixes} == set(PLACES)
+
+
+@pytest.mark.parametrize("suffix", sorted(PLACES))
+def test_place_words(words, suffix):
+    place, not_place = PLACES[suffix]
+    for text, expected in ((place, True), (not_place, False)):
+        folded = fold_text(text)
+        start = folded.index("金融")
+        found = words.place(folded, start, start + 2)
+        assert (found is not None) == expected, (text, found)
+        assert not expected or found.startswith(f"place name: 金融{suffix}")
+
+
+@pytest.mark.parametrize("word", ["国际", "环球", "世界", "亚洲", "东方"])
+def test_every_word_before_makes_a_centre_a_place(words, places, word):
+    assert word in places.before
+    folded = fold_text(f"{word}金融中心")
+    assert words.place(folded, len(word), len(word) + 2) == "place name: 金融中心 (a tower or district)"
+
+
+def test_every_word_after_makes_a_centre_a_place(words, places):
+    for word in places.after:
+        folded = fold_text(f"金融中心{word}")
+        assert words.place(folded, 0, 2) is not None, word
+    assert words.place(fold_text("金融中心服务"), 0, 2) is None
+
+
+@pytest.mark.parametrize("term, text", [("投资", "国际投资大厦"), ("交易中心", "交易中心大厦"), ("基金", "基金大厦管理")])
+def test_places_are_a_class_for_every_term(words, term, text):
+    folded = fold_text(text)
+    start = folded.index(term)
+    assert words.not_a_word(folded, start, start + len(term), term).startswith("place name: ")
+
+
+@pytest.mark.parametrize("body, problem", [
+    ('[[suffix]]\ntext = "街"\n', "suffix #1 ('街') field reason"),
+    ('[[suffix]]\ntext = "街"\nreason = "a street"\n', "context"),
+])
+def test_a_malformed_place_file_names_the_file_and_the_entry(tmp_path: Path, body, problem):
+    from screening.rules.words import load_place_suffixes
+
+    path = tmp_path / "place_names.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ListError) as error:
+        load_place_suffixes(path)
+    assert str(path) in str(error.value) and problem in str(error.value)
