@@ -1,0 +1,1 @@
+"""The web interface of regscreen (reads the settings, maps domain errors to HTTP statuses)."""
