@@ -24,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 import orjson
 
-from screening.errors import ApplicationError
+from screening.errors import ApplicationError, AuthError, RegscreenError, TooLarge
 from screening.intake.application import parse_application_json
 from screening.intake.flusher import JournalFlusher
 from screening.intake.service import Asker, Counter
@@ -39,6 +39,11 @@ UNAUTHORIZED = {
 }
 
 
+def as_http(error: RegscreenError, headers: dict | None = None) -> HTTPException:
+    """A domain error as the HTTP error of its status (``http_status``), its message as ``detail``."""
+    return HTTPException(error.http_status, error.message, headers=headers)
+
+
 def bearer_key(request: Request) -> str | None:
     """The key of an ``Authorization: Bearer <key>`` header, else None."""
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
@@ -50,14 +55,14 @@ def key_authenticator(counter: Counter) -> Callable[[Request], Asker]:
     def authenticated(request: Request) -> Asker:
         key, why_not = verify(counter.journal, bearer_key(request))
         if key is None:
-            raise HTTPException(401, UNAUTHORIZED[why_not], headers={"WWW-Authenticate": "Bearer"})
+            raise as_http(AuthError(UNAUTHORIZED[why_not]), headers={"WWW-Authenticate": "Bearer"})
         return Asker(key.name, key.key_id, "api")
     return authenticated
 
 
 async def bounded_body(request: Request, limit: int) -> bytes:
     """The request body, or 413 as soon as it is known to exceed ``limit`` bytes (nothing parsed)."""
-    too_large = HTTPException(413, f"请求体超过 {limit} 字节的上限（request body too large）")
+    too_large = as_http(TooLarge(f"请求体超过 {limit} 字节的上限（request body too large）"))
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large
@@ -73,7 +78,7 @@ def unprocessable(error: ApplicationError) -> JSONResponse:
     """422 naming every field in error (``loc`` as FastAPI writes it) with the message in Chinese."""
     detail = [{"loc": ["body", *p["field"].split(".")] if p["field"] != "body" else ["body"], "msg": p["message"],
                "type": p["type"]} for p in getattr(error, "problems", [])]
-    return JSONResponse({"detail": detail, "message": str(error)}, status_code=422)
+    return JSONResponse({"detail": detail, "message": str(error)}, status_code=error.http_status)
 
 
 def applications_router(counter: Counter, max_body_bytes: int,

@@ -168,3 +168,30 @@ def test_the_side_database_sits_beside_the_store(tmp_path):
     assert counter_db_path(tmp_path / "registry.duckdb") == tmp_path / "registry.intake.sqlite"
     CounterDb.beside(tmp_path / "registry.duckdb").close()
     assert (tmp_path / "registry.intake.sqlite").exists()
+
+
+@pytest.mark.slow
+def test_a_flush_killed_at_any_point_loses_nothing_and_counts_nothing_twice(counter):
+    from pathlib import Path
+    import signal
+
+    from screening.intake.batch import BatchItem
+
+    items = [BatchItem(i, None, parse_application(REFUSED if i % 2 else PASSED)) for i in range(1, 3_001)]
+    asked = {line["check_id"] for line in counter.ask_many(items, CLERK)}
+    regscreen = Path(sys.executable).parent / "regscreen"
+    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+        process = subprocess.Popen([str(regscreen), "checks", "flush", "--db", str(counter.db)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        journaled = {r["check_id"] for r in counter.journal.rows("select check_id from check_journal")}
+        stored = set()
+        if counter.db.exists():
+            with duckdb.connect(str(counter.db)) as con:  # replays a WAL the kill left
+                stored = {r[0] for r in con.execute("select check_id from application_checks").fetchall()}
+        assert journaled | stored == asked, delay
+    assert counter.flush(when_due=False)[1] is None
+    assert store_rows(counter.db, "select count(*), count(distinct check_id) from application_checks") == [(3_000, 3_000)]
+    assert pending_state(counter.journal) == (0, None)

@@ -159,3 +159,11 @@ def test_the_callers_id_is_echoed_and_people_are_accepted_for_later(client, key)
     response = client.post(PATH, json=body, headers=bearer(key))
     assert response.status_code == 200 and response.json()["id"] == "BJ-2016-0001"
     assert response.json()["decision"] == "refuse"
+
+
+@pytest.mark.parametrize("content", [b"[" * 2_000 + b"]" * 2_000, b'{"kind": ' + b'{"a":' * 600 + b"1" + b"}" * 601,
+                                     '{"kind": "new", "region": "110105", "name": "\\ud800"}'.encode()],
+                         ids=["nested arrays", "nested objects", "lone surrogate"])
+def test_hostile_bodies_under_the_limit_get_422_not_500(client, key, content):
+    response = client.post(PATH, content=content, headers=bearer(key))
+    assert response.status_code == 422, response.text
