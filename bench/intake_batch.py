@@ -5,7 +5,8 @@ CSV and runs ``regscreen apply --file`` on them as its own process, answers to a
 times; and once with a single application, to separate the command's start-up (Python, polars, jieba,
 the lists) from the batch. Then, in this process, the same batch through the library (read, decide,
 journal, JSON) against the screening engine alone on the same applications (the baseline: the engine's
-hits in the name and scope, nothing else). Medians.
+hits in the name and scope, nothing else), each in a fresh process with cold caches. Medians; wall and
+CPU seconds (CPU time is steadier on a shared machine).
 
     .venv/bin/python bench/intake_batch.py [--count 10000] [--repeats 3]
 """
@@ -58,34 +59,43 @@ def since(start: tuple[float, float]) -> tuple[float, float]:
     return now[0] - start[0], now[1] - start[1]
 
 
-def in_process(batch: Path, db: Path) -> tuple[tuple[float, float], tuple[float, float]]:
-    """((wall, CPU) of the batch through the library, (wall, CPU) of the engine alone), screener loaded."""
+def in_process(part: str, batch: Path, db: Path) -> tuple[float, float]:
+    """(wall, CPU) of one part in this process, screener loaded, caches cold: ``library`` (the batch read,
+    decided, journaled and written as JSON lines) or ``engine`` (the engine's hits in name and scope)."""
     settings = get_settings()
     screener = Screener.load(settings.keywords_dir, settings.registers_dir, extended=False)
     counter = Counter(screener, db, 300)
-    items = list(read_batch(batch))
-    for item in items[:200]:  # warm jieba's and folding's caches like a running command
-        counter.check.decide(item.application)
+    items = list(read_batch(batch)) if part == "engine" else None
     started = clocks()
-    with open(db.with_suffix(".jsonl"), "wb") as out:
-        for line in counter.ask_many(read_batch(batch), Asker("bench", None, "cli")):
-            out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
-    library = since(started)
-    started = clocks()
-    for item in items:
-        application = item.application
-        screener.hits_in("name", application.resulting_name, application.region)
-        screener.hits_in("scope", application.resulting_scope, application.region)
-    engine = since(started)
-    counter.close()
-    return library, engine
+    if part == "library":
+        with open(db.with_suffix(".jsonl"), "wb") as out:
+            for line in counter.ask_many(read_batch(batch), Asker("bench", None, "cli")):
+                out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+    else:
+        for item in items:
+            application = item.application
+            screener.hits_in("name", application.resulting_name, application.region)
+            screener.hits_in("scope", application.resulting_scope, application.region)
+    return since(started)
+
+
+def fresh_process(part: str, batch: Path, db: Path) -> tuple[float, float]:
+    """:func:`in_process` in a new Python process (nothing warm from an earlier part)."""
+    result = subprocess.run([sys.executable, __file__, "--inner", part, str(batch), str(db)], capture_output=True,
+                            text=True, check=True)
+    return tuple(orjson.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--inner", nargs=3, metavar=("PART", "BATCH", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.inner:
+        part, batch, db = args.inner
+        print(orjson.dumps(in_process(part, Path(batch), Path(db))).decode())
+        return
     workdir = Path(tempfile.mkdtemp(prefix="intake_batch_"))
     rows = applications(args.count)
     batch, single = write_batch(workdir / "batch.csv", rows), write_batch(workdir / "one.csv", rows[:1])
@@ -94,7 +104,8 @@ def main() -> None:
                 for i in range(args.repeats)]
     answered = sum(1 for _ in open(workdir / "cli0.jsonl", "rb"))
     assert answered == args.count, f"{answered} answers for {args.count} applications"
-    runs = [in_process(batch, workdir / f"lib{i}.duckdb") for i in range(args.repeats)]
+    runs = [(fresh_process("library", batch, workdir / f"lib{i}.duckdb"),
+             fresh_process("engine", batch, workdir / f"eng{i}.duckdb")) for i in range(args.repeats)]
     median = lambda pairs, i: statistics.median(p[i] for p in pairs)  # noqa: E731
     rows = [("regscreen apply --file, whole command", median(whole, 0), median(whole, 1), True),
             ("regscreen apply, one application (start-up)", median(start_up, 0), median(start_up, 1), False),

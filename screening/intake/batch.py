@@ -101,22 +101,23 @@ def redecoded(cells: list[str]) -> list[str] | None:
 def csv_items(path: Path) -> Iterator[BatchItem]:
     """The rows of a CSV batch (the first row is the header), each in UTF-8 or else GB18030, so a file
     that mixes them (rows pasted from two systems) is read right; a foreign encoding is refused whole."""
-    detect_encoding(path)  # Big5, Shift-JIS, UTF-16… refused naming the encoding
+    encoding = detect_encoding(path)  # Big5, Shift-JIS, UTF-16… refused naming the encoding
+    decode = (lambda cells: cells) if encoding.clean and encoding.name.startswith("utf-8") else redecoded
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle)
         try:
-            columns = columns_of(redecoded(next(reader)) or [], path)
+            columns = columns_of(decode(next(reader)) or [], path)
         except StopIteration:
             raise ExtractError(f"{path}: empty file; the first row must name the columns (kind, region, name…)") from None
-        yield from csv_rows(reader, columns)
+        yield from csv_rows(reader, decode, columns)
 
 
-def csv_rows(reader, columns: dict[int, str]) -> Iterator[BatchItem]:
+def csv_rows(reader, decode, columns: dict[int, str]) -> Iterator[BatchItem]:
     """The data rows after the header (a blank line is not an application)."""
-    row = 0
+    row, width = 0, max(columns) + 1
     while True:
         try:
-            cells = redecoded(next(reader))
+            cells = decode(next(reader))
         except StopIteration:
             return
         except csv.Error as error:
@@ -130,14 +131,14 @@ def csv_rows(reader, columns: dict[int, str]) -> Iterator[BatchItem]:
             why = f"第{reader.line_num}行含无法解码的字节：文件须为 UTF-8 或 GB18030"
             yield BatchItem(row, None, None, rejected([problem("row", why)]))
         else:
-            yield csv_item(row, f"第{reader.line_num}行", cells, columns)
+            yield csv_item(row, f"第{reader.line_num}行", cells, columns, width)
 
 
-def csv_item(row: int, line: str, cells: list[str], columns: dict[int, str]) -> BatchItem:
+def csv_item(row: int, line: str, cells: list[str], columns: dict[int, str], width: int) -> BatchItem:
     """One CSV row as an application, or the error naming the line and the field."""
     fields = {field: cells[i].strip() for i, field in columns.items() if i < len(cells)}
     ident = fields.pop("id", None) or None
-    if len(cells) < max(columns) + 1:
+    if len(cells) < width:
         return BatchItem(row, ident, None, rejected([problem("row", f"{line}只有{len(cells)}列，少于表头")]))
     data = {"kind": KINDS.get(fields.get("kind", "").lower(), fields.get("kind")), "region": fields.get("region"),
             "id": ident}

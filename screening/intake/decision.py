@@ -74,9 +74,9 @@ class CounterCheck:
     def judged(self, application: Application, field_name: str, value: str | None, hits: list[Hit],
                versions: dict[str, str]) -> list[Reason]:
         """Each hit of one field as a reason with its effect."""
-        added = self.added(application, field_name, value, hits, versions)
         suspending = any(hit.action == "suspend" and affirmative(hit) for hit in hits)
         items = scope_items(value) if field_name == "scope" and suspending else []
+        added = self.added(application, field_name, value, hits, items, versions)
         judged = []
         for index, hit in enumerate(hits):
             item = item_at(items, hit.start)
@@ -94,8 +94,8 @@ class CounterCheck:
         return judged
 
     def added(self, application: Application, field_name: str, value: str | None, hits: list[Hit],
-              versions: dict[str, str]) -> set[int]:
-        """Indexes of the counting suspension hits that this application adds."""
+              items: list, versions: dict[str, str]) -> set[int]:
+        """Indexes of the counting suspension hits that this application adds (``items``: of the scope)."""
         suspending = [i for i, hit in enumerate(hits) if hit.action == "suspend" and affirmative(hit)]
         if application.kind != "change" or not suspending:
             return set(suspending)
@@ -104,7 +104,6 @@ class CounterCheck:
             return set()
         if field_name == "scope":
             kept_items = {item.key for item in scope_items(before)}
-            items = scope_items(value)
             return {i for i in suspending if (item := item_at(items, hits[i].start)) is None
                     or item.key not in kept_items}
         had = Counter((h.list, h.term) for h in self.hits(field_name, before, application.region, versions)

@@ -23,6 +23,7 @@ from screening.store.counter_db import CounterDb
 
 log = logging.getLogger(__name__)
 CHUNK = 1_000  # batch answers journaled per transaction
+LOCAL_ZONE = datetime.now().astimezone().tzinfo  # the counter's local time zone (its offset, fixed per process)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class Counter:
         """The answer and the record of one application (not yet journaled)."""
         with self.deciding:
             decision = self.check.decide(application)
-        checked_at = datetime.now().astimezone().isoformat(timespec="milliseconds")
+        checked_at = datetime.now(LOCAL_ZONE).isoformat(timespec="milliseconds")
         verdict = answer(uuid.uuid4().hex, checked_at, application, decision)
         return verdict, record_of(application, asker, verdict)
 
