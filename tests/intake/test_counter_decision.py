@@ -232,3 +232,28 @@ def test_a_change_never_refuses_more_than_a_new_registration_of_the_same(counter
     new = decide(counter, kind="new", region=BEIJING, name="北京" + name + "公司", scope=scope or "会议服务")
     assert refused(change) <= refused(new)
     assert (change.decision == "refuse") <= (new.decision == "refuse")
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
+def test_any_body_is_an_application_or_an_error_naming_a_field(body):
+    from screening.intake.application import parse_application_json
+
+    try:
+        parse_application_json(body)
+    except ApplicationError as error:
+        assert error.problems and all(p["field"] for p in error.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(min_size=1, max_size=60), scope=st.text(max_size=120),
+       kind=st.sampled_from(["new", "move_in"]), region=st.sampled_from([BEIJING, SHANGHAI, GUANGZHOU]))
+def test_any_text_is_decided_and_every_reason_points_into_the_original(counter, name, scope, kind, region):
+    if not name.strip():
+        return
+    application = parse_application({"kind": kind, "region": region, "name": name, "scope": scope or None})
+    decision = counter.decide(application)
+    assert decision.decision in ("refuse", "report", "pass")
+    for reason in decision.reasons:
+        text = application.name if reason.field == "name" else application.scope
+        assert text[reason.start:reason.end] == reason.matched
