@@ -13,7 +13,7 @@ FIELD_NAMES = {"name": "名称", "scope": "经营范围"}
 EFFECT_ORDER = {"refuse": 0, "report": 1, "none": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reason:
     """One hit as the counter reads it (JSON field names in English, ``why`` in Chinese)."""
 
