@@ -89,3 +89,22 @@ class DeliveryError(RegscreenError):
 
     exit_code = 1
     http_status = 502
+
+
+class ApplicationError(InputError):
+    """An application at the counter that cannot be checked as given (a field missing or malformed);
+    the message names the field and what it must be."""
+
+    http_status = 422
+
+
+class AuthError(RegscreenError):
+    """A request without a valid API key (none, unknown or revoked): the message says which."""
+
+    http_status = 401
+
+
+class TooLarge(InputError):
+    """A request body over the size the server accepts; nothing of it was read further."""
+
+    http_status = 413

@@ -90,6 +90,15 @@ class Settings(BaseSettings):
         50, gt=0, le=500,
         description="Firms per page of the workspace's review queue (待审队列).",
     )
+    intake_max_body_bytes: int = Field(
+        65_536, gt=0,
+        description="Largest body POST /api/applications/check accepts (bytes); a larger one gets 413 unread.",
+    )
+    intake_flush_seconds: float = Field(
+        300.0, ge=0,
+        description="How long a check may wait in the counter's journal (registry.intake.sqlite) before it is "
+                    "flushed into the store's table application_checks (when no run holds the store); 0: at once.",
+    )
 
     @property
     def registry_dir(self) -> Path:

@@ -45,7 +45,8 @@ def read_password() -> str:
               help="Address to listen on (keep 127.0.0.1 behind a reverse proxy with TLS; see README).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 def serve(db: Path | None, host: str, port: int) -> None:
-    """Serve the analysts' workspace (分析工作台): review queue, dossiers, decisions, hand-offs, runs."""
+    """Serve the analysts' workspace (分析工作台): review queue, dossiers, decisions, hand-offs, runs; and the
+    registration counter's applications check (POST /api/applications/check, bearer keys)."""
     import uvicorn
 
     from screening.web.app import create_app
@@ -53,8 +54,18 @@ def serve(db: Path | None, host: str, port: int) -> None:
 
     config = web_config(options.settings(), db)
     click.echo(f"分析工作台: http://{host}:{port}/  (store {config.db}, accounts {config.accounts})", err=True)
-    uvicorn.run(create_app(config), host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                server_header=False, log_level="info")
+    uvicorn.run(create_app(config, [counter_router(config.db)]), host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips="127.0.0.1", server_header=False, log_level="info")
+
+
+def counter_router(db: Path):
+    """The applications check of the registration counter, over the configured lists and the store ``db``."""
+    from screening.intake.service import Counter
+    from screening.web.applications_api import applications_router
+
+    settings = options.settings()
+    counter = Counter(options.load_screener().without_extended(), db, settings.intake_flush_seconds)
+    return applications_router(counter, settings.intake_max_body_bytes)
 
 
 @click.group()

@@ -128,9 +128,10 @@ def screening_line(v: dict) -> str:
 
 
 def hit_kind(hit: dict) -> str:
-    """How a hit is marked: plan (a counting hit of the plans' lists), extended (关注 tier) or quiet."""
+    """How a hit is marked: plan (a counting hit of the plans' lists), extended (a hit of the 关注 tier, which
+    never counts: it raises attention) or quiet."""
     if hit.get("tier") == EXTENDED_TIER:
-        return "extended" if hit["counts"] else "quiet"
+        return "extended"
     return "plan" if hit["counts"] else "quiet"
 
 
