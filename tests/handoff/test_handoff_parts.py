@@ -191,8 +191,8 @@ def test_a_firm_that_left_the_list_is_in_its_own_files_with_why(exported):
 
 
 @pytest.mark.parametrize("credit_code, place, copied, evidence, terms", [
-    (P2P, "上海市浦东新区", "金融办", "网络借贷（名称第4–7字，主张；national、shanghai_p2p）；网络借贷（经营范围第1–4字", "网络借贷"),
-    (ADVISER, "上海市浦东新区", "人民银行", "投资管理（名称第4–7字，主张；national）", "投资管理、资产管理"),
+    (P2P, "上海市浦东新区", "金融办", "网络借贷（名称第4–7字，主张：名称行业用语：借贷信息中介；national、shanghai_p2p）；网络借贷（经营范围第1–4字，主张：经营项目本身（未见提及线索）", "网络借贷"),
+    (ADVISER, "上海市浦东新区", "人民银行", "投资管理（名称第4–7字，主张：名称行业用语：管理；national）；投资管理（经营范围第1–4字，主张：经营项目本身（未见提及线索）；national）", "投资管理、资产管理"),
     (HELD, "北京市海淀区", "", "控股（名称第4–5字，暂停类字样；beijing_name_suspension）", ""),
 ])
 def test_every_row_carries_its_evidence(exported, built, credit_code, place, copied, evidence, terms):
