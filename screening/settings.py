@@ -40,11 +40,36 @@ class Settings(BaseSettings):
         50_000, gt=0,
         description="Rows per chunk when streaming an extract; bounds peak memory.",
     )
+    dask_min_rows: int = Field(
+        200_000, gt=0,
+        description="Rows waiting in the drop folder from which the nightly flow screens on a local Dask cluster "
+                    "(or the one given by --dask); below it, on threads in one process, which start at once. "
+                    "`regscreen nightly --runner threads|dask` overrides it.",
+    )
+    drop_settle_seconds: float = Field(
+        30.0, ge=0,
+        description="An extract in the drop folder is taken only when its size and times have not changed for this "
+                    "long (a file still being copied changes); a NAME.done marker beside it makes it ready at once.",
+    )
+    drop_require_marker: bool = Field(
+        False,
+        description="Take an extract from the drop folder only when its NAME.done marker is there (for senders that "
+                    "always write one); the settle time is then not used.",
+    )
+    handoff_dir: Path | None = Field(
+        None,
+        description="Where the nightly flow writes the hand-off files per regulator; default: `handoff` beside the "
+                    "store file (data/handoff for data/registry.duckdb).",
+    )
     push_endpoint: str | None = Field(
         None,
         description="URL the outbox is pushed to (`regscreen push`, JSON batches with idempotency keys); "
                     "`--endpoint` overrides it. Unset: push refuses to run.",
     )
+
+    def handoff_folder(self, db: Path) -> Path:
+        """The hand-off folder of the store ``db``: REGSCREEN_HANDOFF_DIR, else ``handoff`` beside the store."""
+        return self.handoff_dir or Path(db).parent / "handoff"
 
     @property
     def registry_dir(self) -> Path:
