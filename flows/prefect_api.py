@@ -101,10 +101,9 @@ def start_or_record(server, failed: list) -> None:
 def deliver_pending(api_url: str, seconds: float = 30) -> None:
     """Send the logs and events still queued to the server at ``api_url`` before it stops (else they
     fail at exit with "Error logging to API")."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    from flows.worker import deliver_queued
+
     with temporary_settings({PREFECT_API_URL: api_url}):
-        APILogWorker.drain_all(timeout=seconds)
-        EventsWorker.drain_all(timeout=seconds)
+        deliver_queued(seconds)

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from screening.cli import handoff_commands, run_commands, screening_commands, store_commands
+from screening.cli import handoff_commands, run_commands, screening_commands, service_commands, store_commands
 from screening.errors import RegscreenError
 
 
@@ -32,6 +32,6 @@ def main() -> None:
     """Screen business registrations for the plans' restricted words (互联网金融风险专项整治)."""
 
 
-for module in (screening_commands, store_commands, run_commands, handoff_commands):
+for module in (screening_commands, store_commands, run_commands, handoff_commands, service_commands):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -180,7 +180,7 @@ def print_query(columns: list[str], rows: list[tuple], as_csv: bool) -> None:
     for row in rows:
         table.add_row(*["" if value is None else str(value) for value in row])
     stdout_console().print(table)
-    stdout_console().print(f"{len(rows):,} rows")
+    stdout_console().print("1 row" if len(rows) == 1 else f"{len(rows):,} rows")
 
 
 def print_status(runs: list[dict], watch: dict[str, int]) -> None:
