@@ -120,7 +120,7 @@ def marker_ready(path: Path, info: os.stat_result) -> bool:
 
 def estimate_rows(path: Path) -> int:
     """The extract's data rows, near enough to choose a task runner: lines (less a CSV's header; a
-    record over several lines counts each), or the Parquet or sheet metadata."""
+    record over several lines counts each), the Parquet metadata, or the sheet's height less a header row."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq
@@ -129,7 +129,7 @@ def estimate_rows(path: Path) -> int:
     if suffix == ".xlsx":
         import fastexcel
 
-        return fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, n_rows=1).total_height
+        return max(0, fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, n_rows=1).total_height - 1)
     lines, last = 0, b"\n"
     with open(path, "rb") as handle:
         while block := handle.read(1 << 20):
@@ -138,14 +138,24 @@ def estimate_rows(path: Path) -> int:
     return max(0, lines - (suffix == ".csv"))
 
 
+def misnamed(extract: Extract) -> Refusal | None:
+    """Why the file cannot be the extract its name says, from its first and last bytes alone (empty,
+    another type, a Parquet file cut short), else None: cheap enough for every file, every run."""
+    try:
+        problem = content_problem(extract.path.name, *read_ends(extract.path))
+    except PermissionError:
+        return Refusal(extract.path, "it cannot be opened (permission denied): let the service's user read it")
+    return Refusal(extract.path, problem) if problem else None
+
+
 def probe(extract: Extract, check_chunk: Callable[[pl.DataFrame], str | None] = lambda chunk: None) -> Extract | Refusal:
     """The extract with its rows when its bytes are of its name's type, its header reads and its first
     rows pass ``check_chunk`` (which returns why not, or None); else why not."""
     path = extract.path
+    refusal = misnamed(extract)
+    if refusal:
+        return refusal
     try:
-        problem = content_problem(path.name, *read_ends(path))
-        if problem:
-            return Refusal(path, problem)
         try:
             first = next(iter(read_extract(path, PROBE_ROWS)), None)  # the encoding and the header (the name column)
         except ExtractError as error:

@@ -50,8 +50,10 @@ def take_pending(drop_dir: Path, db: Path, settle_seconds: float, require_marker
     yet, readable, with their rows), ``waiting`` the files not complete yet; every file in ``refused``
     has been moved to ``rejected/`` with its reason file."""
     found = contract.scan_drop(drop_dir, settle_seconds, require_marker, **({"wait": wait} if wait else {}))
+    misnamed = {extract: contract.misnamed(extract) for extract in found.complete}  # every file: a copy of a
+    found.refused += [refusal for refusal in misnamed.values() if refusal]          # loaded one under a wrong name too
     pending = []
-    for extract in pending_extracts(found.complete, db):
+    for extract in pending_extracts([e for e, refusal in misnamed.items() if not refusal], db):
         judged = contract.probe(extract, storable)
         (pending if isinstance(judged, contract.Extract) else found.refused).append(judged)
     found.complete = pending
