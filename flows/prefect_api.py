@@ -19,6 +19,7 @@ import sys
 import threading
 import tomllib
 
+from screening.errors import ConfigError, UsageError
 from screening.settings import REPO_ROOT
 
 PREFECT_TOML = REPO_ROOT / "prefect.toml"
@@ -53,11 +54,13 @@ def apply_project_settings(environ=os.environ) -> None:
 
 
 @contextmanager
-def flow_api(meanwhile: Callable[[], object] = lambda: None):
+def flow_api(meanwhile: Callable[[], object] = lambda: None, workers_elsewhere: bool = False):
     """The Prefect API the flow of this command reports to, and its Dask workers with it: the server
     of ``PREFECT_API_URL`` when one is set, else one temporary server started here and stopped when the
     block ends. ``meanwhile`` runs while the server starts (it takes seconds: a fresh PREFECT_HOME
-    creates its database), e.g. loading the term lists. Yields the API's URL."""
+    creates its database), e.g. loading the term lists. Yields the API's URL. A temporary server
+    listens on this machine's loopback only: with ``workers_elsewhere`` (a Dask cluster on other
+    machines) it is a UsageError to have no ``PREFECT_API_URL``."""
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     configured = get_current_settings().api.url
@@ -65,6 +68,9 @@ def flow_api(meanwhile: Callable[[], object] = lambda: None):
         meanwhile()
         yield configured
         return
+    if workers_elsewhere:
+        raise UsageError("Dask workers on other machines cannot reach a temporary Prefect server on this one:"
+                         " start a Prefect server they can reach and set PREFECT_API_URL (README, \"The deployment\")")
     from prefect.logging.configuration import ensure_logging_setup
     from prefect.server.api.server import SubprocessASGIServer
 
@@ -79,7 +85,9 @@ def flow_api(meanwhile: Callable[[], object] = lambda: None):
         if failed or sys.exc_info()[0] is not None:
             server.stop()
     if failed:
-        raise failed[0]
+        raise ConfigError(f"Prefect's temporary server did not start ({str(failed[0]).splitlines()[0][:200]});"
+                          f" check that PREFECT_HOME ({get_current_settings().home}) can be written, or set"
+                          " PREFECT_API_URL to a running Prefect server") from None
     os.environ["PREFECT_API_URL"] = server.api_url  # processes started from here on (Dask workers)
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):  # this process, and the task contexts sent out

@@ -104,6 +104,14 @@ def expect_rows(rows: int) -> str:
     return "dask" if runner is not None and runner.name == "dask" else "threads"
 
 
+def elsewhere(address: str | None) -> bool:
+    """Whether a Dask scheduler address is on another machine (not this one's loopback)."""
+    if not address:
+        return False
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127.")
+
+
 def task_runner(kind: str = "auto", address: str | None = None, workers: int | None = None,
                 dask_min_rows: int | None = None) -> TaskRunner:
     """The runner named ``kind``: auto (by the drop's rows), threads or dask."""

@@ -30,7 +30,9 @@ def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str 
 
     if address and runner == "threads":
         options.fail("--dask gives a Dask scheduler: use it with --runner auto or dask, not threads")
-    with flow_api(meanwhile=load_flow):  # the flow and its term lists load while a temporary server starts
+    from flows.runners import elsewhere
+
+    with flow_api(meanwhile=load_flow, workers_elsewhere=elsewhere(address)):  # the flow loads while a server starts
         from flows.nightly import nightly_registry_scan
         from flows.runners import task_runner
 

@@ -78,3 +78,41 @@ def test_runner_named_by_the_option(kind, name):
 
 def test_expect_rows_outside_a_flow_says_threads():
     assert runners.expect_rows(10**9) == "threads"
+
+
+@pytest.mark.parametrize(("address", "other_machine"), [
+    (None, False), ("tcp://127.0.0.1:8786", False), ("tcp://localhost:8786", False), ("127.0.0.2:8786", False),
+    ("tcp://[::1]:8786", False), ("tcp://scheduler:8786", True), ("tcp://10.0.0.5:8786", True), ("10.0.0.5:8786", True),
+])
+def test_a_scheduler_on_another_machine_is_told_apart(address, other_machine):
+    assert runners.elsewhere(address) is other_machine
+
+
+def test_workers_elsewhere_need_a_prefect_server_they_can_reach(monkeypatch):
+    from screening.errors import UsageError
+    from flows.prefect_api import flow_api
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with pytest.raises(UsageError, match="set PREFECT_API_URL"):
+        with flow_api(workers_elsewhere=True):
+            pass
+
+
+def test_a_temporary_server_that_does_not_start_is_one_line_naming_the_fix(monkeypatch):
+    from prefect.server.api import server as prefect_server
+
+    from flows.prefect_api import flow_api
+    from screening.errors import ConfigError
+
+    def fails(self, timeout=None):
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.\nstderr: …")
+
+    stopped = []
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(prefect_server.SubprocessASGIServer, "start", fails)
+    monkeypatch.setattr(prefect_server.SubprocessASGIServer, "stop", lambda self: stopped.append(True))
+    loaded = []
+    with pytest.raises(ConfigError, match=r"temporary server did not start \(Timed out .*\); check that PREFECT_HOME"):
+        with flow_api(meanwhile=lambda: loaded.append(True)):
+            pass
+    assert loaded == [True] and stopped  # the flow loaded meanwhile; nothing left running
