@@ -9,7 +9,13 @@ from prefect import get_run_logger
 
 from screening.extract.drop import DropScan, Extract
 
-PROGRESS_STEP = 0.1  # log the screening's progress about every tenth of the firms
+PROGRESS_STEPS = 10  # log a long run's progress at every tenth of its rows
+PROGRESS_ROWS = 100_000  # an extract of fewer rows is not long
+
+
+def step(done: int, total: int) -> int:
+    """How many tenths of ``total`` are ``done`` (0 to 10)."""
+    return min(PROGRESS_STEPS, done * PROGRESS_STEPS // total) if total else PROGRESS_STEPS
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
@@ -55,6 +61,23 @@ def extract_started(number: int, total: int, extract: Extract) -> None:
           "reading and comparing with the store")
 
 
+def reading_progress(extract: Extract):
+    """A ``progress(phase, rows)`` callback for planning a run: logs the reading of a long extract at
+    every tenth of its rows (a short one says nothing more)."""
+    total, counts = extract.rows or 0, {"done": 0, "shown": 0}
+
+    def progress(phase: str, rows: int) -> None:
+        if phase != "reading" or total < PROGRESS_ROWS:
+            return
+        counts["done"] += rows
+        if step(counts["done"], total) > counts["shown"]:
+            counts["shown"] = step(counts["done"], total)
+            print(f"read and checked {counts['done']:,} of {counted(total, 'row')} "
+                  f"({min(counts['done'], total) / total:.0%})")
+
+    return progress
+
+
 def changed_while_read(extract: Extract) -> None:
     """The file changed after it was judged complete: not loaded this run."""
     get_run_logger().warning(f"not loaded: {extract.path.name} changed while it was being read "
@@ -62,14 +85,14 @@ def changed_while_read(extract: Extract) -> None:
 
 
 def screened(futures: Sequence, chunks: Sequence) -> list:
-    """The results of the screening futures, in order, logging progress on long runs."""
-    total, done, shown, results = sum(chunk.height for chunk in chunks), 0, 0.0, []
+    """The results of the screening futures, in order, logging progress at every tenth of the firms."""
+    total, done, shown, results = sum(chunk.height for chunk in chunks), 0, 0, []
     for future, chunk in zip(futures, chunks):
         results.append(future.result())
         done += chunk.height
-        if len(chunks) > 1 and total and (done / total - shown >= PROGRESS_STEP or done == total):
-            shown = done / total
-            print(f"screened {done:,} of {counted(total, 'firm')} ({shown:.0%})")
+        if len(chunks) > 1 and step(done, total) > shown:
+            shown = step(done, total)
+            print(f"screened {done:,} of {counted(total, 'firm')} ({done / total:.0%})")
     return results
 
 

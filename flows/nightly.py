@@ -53,9 +53,10 @@ def find_extracts(drop_dir: Path, db: Path) -> list[drop_contract.Extract]:
 
 
 @task(cache_policy=NO_CACHE)
-def plan_extract(extract: Path, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
-    """Read, validate and compare the extract with the store."""
-    return scan.plan_run(extract, db, process_screener().versions, as_of, full, chunk_rows)
+def plan_extract(extract: drop_contract.Extract, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
+    """Read, validate and compare the extract with the store (logging the reading of a long one)."""
+    return scan.plan_run(extract.path, db, process_screener().versions, as_of, full, chunk_rows,
+                         progress=messages.reading_progress(extract))
 
 
 @task(cache_policy=NO_CACHE)
@@ -118,7 +119,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
         for number, extract in enumerate(extracts, start=1):
             messages.extract_started(number, len(extracts), extract)
             try:
-                plan = plan_extract(extract.path, db, as_of, full, chunk_rows)
+                plan = plan_extract(extract, db, as_of, full, chunk_rows)
             except ExtractError as error:  # unreadable past its header: refused, the others go on
                 refusal = drop_contract.Refusal(extract.path, "it cannot be loaded (the reason file says why)", str(error))
                 messages.refused(drop_contract.refuse(drop_dir, refusal), extract.path, refusal.reason)

@@ -88,17 +88,26 @@ def test_a_scheduler_on_another_machine_is_told_apart(address, other_machine):
     assert runners.elsewhere(address) is other_machine
 
 
-def test_workers_elsewhere_need_a_prefect_server_they_can_reach(monkeypatch):
+@pytest.fixture
+def no_prefect_api(monkeypatch):
+    """No PREFECT_API_URL, whatever another test module's harness set for the session."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield
+
+
+def test_workers_elsewhere_need_a_prefect_server_they_can_reach(no_prefect_api):
     from screening.errors import UsageError
     from flows.prefect_api import flow_api
 
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
     with pytest.raises(UsageError, match="set PREFECT_API_URL"):
         with flow_api(workers_elsewhere=True):
             pass
 
 
-def test_a_temporary_server_that_does_not_start_is_one_line_naming_the_fix(monkeypatch):
+def test_a_temporary_server_that_does_not_start_is_one_line_naming_the_fix(monkeypatch, no_prefect_api):
     from prefect.server.api import server as prefect_server
 
     from flows.prefect_api import flow_api
@@ -108,7 +117,6 @@ def test_a_temporary_server_that_does_not_start_is_one_line_naming_the_fix(monke
         raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.\nstderr: …")
 
     stopped = []
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setattr(prefect_server.SubprocessASGIServer, "start", fails)
     monkeypatch.setattr(prefect_server.SubprocessASGIServer, "stop", lambda self: stopped.append(True))
     loaded = []
@@ -116,3 +124,24 @@ def test_a_temporary_server_that_does_not_start_is_one_line_naming_the_fix(monke
         with flow_api(meanwhile=lambda: loaded.append(True)):
             pass
     assert loaded == [True] and stopped  # the flow loaded meanwhile; nothing left running
+
+
+@pytest.mark.parametrize(("rows", "chunks", "said"), [
+    (1_000_000, [250_000] * 4, ["25%", "50%", "75%", "100%"]),
+    (1_000_000, [50_000] * 20, [f"{p}%" for p in range(10, 101, 10)]),
+    (50_000, [50_000], []),  # a short extract: no progress lines
+])
+def test_reading_a_long_extract_shows_progress(monkeypatch, rows, chunks, said):
+    from pathlib import Path
+
+    from flows import messages
+    from screening.extract.drop import Extract
+
+    printed: list[str] = []
+    monkeypatch.setattr("builtins.print", lambda text, **kwargs: printed.append(text))
+    progress = messages.reading_progress(Extract(Path("big.parquet"), 1, 1, 1, rows))
+    for chunk in chunks:
+        progress("reading", chunk)
+        progress("screening", chunk)
+    assert [line.rsplit("(", 1)[1].rstrip(")") for line in printed] == said
+    assert all(line.startswith("read and checked ") and f"of {rows:,} rows" in line for line in printed)
