@@ -99,3 +99,18 @@ def test_the_readme_main_command_runs_clean_on_a_fresh_machine(fresh_machine, tm
     store = Path(fresh_machine["REGSCREEN_DB_PATH"])
     assert store.exists() and sorted(p.name.split("_")[0] for p in (store.parent / "handoff").glob("*.xlsx")) == [
         "cbrc", "circ", "csrc", "jrb", "pbc"]  # the hand-off files beside the store, not in the current folder
+
+
+def test_the_main_command_on_dask_starts_one_server_and_closes_its_cluster_cleanly(fresh_machine, tmp_path):
+    nightly = shlex.split(readme_main_commands()[0]) + ["--runner", "dask", "--workers", "2"]
+    done = subprocess.run(nightly, cwd=REPO_ROOT, env=fresh_machine | {"REGSCREEN_CHUNK_ROWS": "5"},
+                          capture_output=True, text=True, timeout=1200)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    assert "Traceback" not in output and "database is locked" not in output, output[-4000:]
+    noisy = [line for line in output.splitlines() if re.search(r"\| (ERROR|WARNING|CRITICAL) |^(ERROR|WARNING)", line)]
+    assert noisy == [], "\n".join(noisy)  # among them: "Worker process still alive after 4.0 seconds, killing"
+    assert output.count("Starting temporary server") == 1, output  # none in the Dask workers
+    assert "screening on dask" in output and "screened 22 of 22 firms (100%)" in output
+    network = tmp_path / "network.log"
+    assert not network.exists(), f"attempts to reach the network:\n{network.read_text()}"
