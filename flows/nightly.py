@@ -2,10 +2,13 @@
 transaction into DuckDB → watch list (and its outbox) → artifacts → hand-off files per regulator
 → push of the outbox.
 
-Thin by design: each task is a call into ``screening``. Only I/O (the drop folder, the push) retries.
-Screening chunks are mapped over the task runner (Dask by default, a LocalCluster sized to the
-machine, or an existing cluster by address); workers return Arrow tables and only this flow
-writes to DuckDB, holding the store's run lock from plan to commit.
+Thin by design: each task is a call into ``screening``. Only I/O (the drop folder, the push) retries,
+and only on an I/O error; a wrong configuration or a bad file ends the run at once with one line.
+Screening chunks are mapped over the task runner (``flows.runners``: threads for a small drop, Dask
+from REGSCREEN_DASK_MIN_ROWS rows on, a LocalCluster sized to the machine, or an existing cluster by
+address); workers return Arrow tables and only this flow writes to DuckDB, holding the store's run
+lock from plan to commit. The drop folder's contract (which files are complete, which are refused
+to ``rejected/``) is ``screening.extract.drop``.
 """
 
 from datetime import date, datetime
@@ -19,10 +22,13 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows import messages, runners
+from flows.failures import ends_with_one_line, io_errors_only
 from flows.masking import mask_run_logs
+from screening.errors import ExtractError
+from screening.extract import drop as drop_contract
 from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.handoff import export, push
-from screening.handoff.messages import handoff_line
 from screening.rules.regulators import Regulators, load_regulators
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
@@ -40,18 +46,25 @@ def process_screener() -> Screener:
     return product_screener(get_settings())
 
 
-@task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
-def find_extracts(drop_dir: Path, db: Path) -> list[Path]:
-    """Unprocessed extracts in the drop folder, oldest first."""
-    return drop.pending_extracts(drop_dir, db)
+@task(retries=3, retry_delay_seconds=[5, 30, 120], retry_condition_fn=io_errors_only, cache_policy=NO_CACHE)
+def find_extracts(drop_dir: Path, db: Path) -> list[drop_contract.Extract]:
+    """The complete extracts in the drop folder that the store has not loaded, oldest first; files not
+    complete yet wait for a later run, unreadable ones are moved to rejected/ (each said in the log)."""
+    settings = get_settings()
+    found = drop.take_pending(drop_dir, db, settings.drop_settle_seconds, settings.drop_require_marker,
+                              wait=messages.waiting_for_files)
+    messages.drop_report(found)
+    return found.complete
 
 
 @task(cache_policy=NO_CACHE)
-def plan_extract(extract: Path, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
-    """Read, validate and compare the extract with the store (a spreadsheet bounded first)."""
-    if extract.suffix.lower() in SPREADSHEETS:
-        check_workbook(extract, WorkbookLimits.configured(get_settings()))
-    return scan.plan_run(extract, db, process_screener().versions, as_of, full, chunk_rows)
+def plan_extract(extract: drop_contract.Extract, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
+    """Read, validate and compare the extract with the store (a spreadsheet bounded first; the reading of a
+    long one logged)."""
+    if extract.path.suffix.lower() in SPREADSHEETS:
+        check_workbook(extract.path, WorkbookLimits.configured(get_settings()))
+    return scan.plan_run(extract.path, db, process_screener().versions, as_of, full, chunk_rows,
+                         progress=messages.reading_progress(extract))
 
 
 @task(cache_policy=NO_CACHE)
@@ -91,12 +104,15 @@ def push_outbox(db: Path, endpoint: str, regulators: Regulators) -> dict:
     return {"delivered": report.delivered, "failed": report.failed, "pending": report.pending}
 
 
-@flow(name="nightly-registry-scan", log_prints=True)
+@flow(name="nightly-registry-scan", log_prints=True, task_runner=runners.DropSizeTaskRunner())
+@ends_with_one_line
 def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = None, as_of: date | None = None,
-                          full: bool = False, chunk_rows: int | None = None, export_dir: Path | None = Path("data/handoff"),
-                          regulators: list[str] | None = None, push_endpoint: str | None = None) -> list[dict]:
-    """Process every unprocessed extract in ``drop_dir`` into the store ``db``, then hand off:
-    files per regulator into ``export_dir`` (None: no files) and the outbox to ``push_endpoint``
+                          full: bool = False, chunk_rows: int | None = None, export_dir: Path | None = None,
+                          hand_off: bool = True, regulators: list[str] | None = None,
+                          push_endpoint: str | None = None) -> list[dict]:
+    """Process every unprocessed extract in ``drop_dir`` (created when missing) into the store ``db``,
+    then hand off: files per regulator into ``export_dir`` (default: REGSCREEN_HANDOFF_DIR, else
+    ``handoff`` beside the store; ``hand_off=False``: no files) and the outbox to ``push_endpoint``
     (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox). ``regulators``
     limits the files to those regulators of keywords/regulators.toml, by name, other name or slug
     (default: every regulator there); an unknown one stops the flow before any run."""
@@ -106,22 +122,34 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
     db = check_store(Path(db or settings.db_path), create=True)  # a store, or a place for a new one: else StoreError
     chunk_rows = chunk_rows or settings.chunk_rows
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
+    drop_dir = drop_contract.ensure_drop_folder(Path(drop_dir))
     runs = []
     with run_lock(db):
-        for extract in find_extracts(drop_dir, db):
-            plan = plan_extract(extract, db, as_of, full, chunk_rows)
-            results = [future.result() for future in screen_chunk.map(plan.chunks(chunk_rows))]
+        extracts = find_extracts(drop_dir, db)
+        messages.runner_choice(extracts, runners.expect_rows(sum(e.rows or 0 for e in extracts)))
+        for number, extract in enumerate(extracts, start=1):
+            messages.extract_started(number, len(extracts), extract)
+            try:
+                plan = plan_extract(extract, db, as_of, full, chunk_rows)
+            except ExtractError as error:  # unreadable past its header: refused, the others go on
+                refusal = drop_contract.Refusal(extract.path, "it cannot be loaded (the reason file says why)", str(error))
+                messages.refused(drop_contract.refuse(drop_dir, refusal), extract.path, refusal.reason)
+                continue
+            if not drop_contract.unchanged(extract):
+                messages.changed_while_read(extract)
+                continue
+            chunks = plan.chunks(chunk_rows)
+            results = messages.screened(screen_chunk.map(chunks), chunks)
             run = commit(plan, results)
             publish(db, run)
-            print(f"run {run['run_id']} {run['status']}: {Path(run['extract_file']).name}, "
-                  f"{run['rows_in']:,} rows in = {run['rows_loaded']:,} loaded + {run['rows_rejected']:,} rejected")
+            messages.run_done(run)
             runs.append(run)
-    if runs and export_dir is not None:
-        for record in hand_off_files(db, check_output_folder(Path(export_dir)), known, only):
-            print(handoff_line(record))
+    if runs and hand_off:
+        folder = check_output_folder(Path(export_dir or settings.handoff_folder(db)))
+        messages.handed_off(hand_off_files(db, folder, known, only))
     endpoint = push_endpoint or settings.push_endpoint
     if runs and endpoint:
-        print(f"push: {push_outbox(db, endpoint, known)}")
+        messages.pushed(push_outbox(db, endpoint, known))
     elif runs:
-        print("push: no endpoint configured (REGSCREEN_PUSH_ENDPOINT); entries wait in the outbox")
+        print("push: no endpoint configured (REGSCREEN_PUSH_ENDPOINT); the entries wait in the outbox")
     return runs

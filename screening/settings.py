@@ -67,6 +67,27 @@ class Settings(BaseSettings):
         description="Seconds an analyst's query may run (`regscreen sql`) before it is interrupted, with a message "
                     "naming this limit.",
     )
+    dask_min_rows: int = Field(
+        200_000, gt=0,
+        description="Rows waiting in the drop folder from which the nightly flow screens on a local Dask cluster "
+                    "(or the one given by --dask); below it, on threads in one process, which start at once. "
+                    "`regscreen nightly --runner threads|dask` overrides it.",
+    )
+    drop_settle_seconds: float = Field(
+        30.0, ge=0,
+        description="An extract in the drop folder is taken only when its size and times have not changed for this "
+                    "long (a file still being copied changes); a NAME.done marker beside it makes it ready at once.",
+    )
+    drop_require_marker: bool = Field(
+        False,
+        description="Take an extract from the drop folder only when its NAME.done marker is there (for senders that "
+                    "always write one); the settle time is then not used.",
+    )
+    handoff_dir: Path | None = Field(
+        None,
+        description="Where the nightly flow writes the hand-off files per regulator; default: `handoff` beside the "
+                    "store file (data/handoff for data/registry.duckdb).",
+    )
     push_endpoint: str | None = Field(
         None,
         description="URL the outbox is pushed to (`regscreen push`, JSON batches with idempotency keys); "
@@ -99,6 +120,10 @@ class Settings(BaseSettings):
         description="How long a check may wait in the counter's journal (registry.intake.sqlite) before it is "
                     "flushed into the store's table application_checks (when no run holds the store); 0: at once.",
     )
+
+    def handoff_folder(self, db: Path) -> Path:
+        """The hand-off folder of the store ``db``: REGSCREEN_HANDOFF_DIR, else ``handoff`` beside the store."""
+        return self.handoff_dir or Path(db).parent / "handoff"
 
     @property
     def registry_dir(self) -> Path:

@@ -9,8 +9,8 @@ import sys
 
 import click
 
-from screening.cli import (handoff_commands, intake_commands, run_commands, screening_commands, store_commands,
-                           web_commands)
+from screening.cli import (handoff_commands, intake_commands, run_commands, screening_commands, service_commands,
+                           store_commands, web_commands)
 from screening.cli.terminal import echo
 from screening.errors import RegscreenError
 
@@ -34,6 +34,7 @@ def main() -> None:
     """Screen business registrations for the plans' restricted words (互联网金融风险专项整治)."""
 
 
-for module in (screening_commands, store_commands, run_commands, handoff_commands, intake_commands, web_commands):
+for module in (screening_commands, store_commands, run_commands, handoff_commands, intake_commands, web_commands,
+               service_commands):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -218,7 +218,7 @@ def print_query(batches: Iterable[tuple[list[str], list[tuple]]], as_csv: bool, 
         if more:
             break
     note = (f"first {shown:,} rows shown; the query returns more (--limit N, or --all for every row)" if more
-            else f"{shown:,} rows")
+            else "1 row" if shown == 1 else f"{shown:,} rows")
     if not as_csv:
         console.print(text(note))
     elif more:

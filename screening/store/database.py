@@ -157,6 +157,8 @@ def stream_query(path: Path, query: str, bounds: QueryBounds | None = None,
     timer.start()
     try:
         cursor = con.execute(query)
+        if cursor is None:
+            raise QueryError("the query holds no SQL statement; give one, e.g. \"select * from v_watchlist_current\"")
         columns = [c[0] for c in cursor.description or []]
         batch = cursor.fetchmany(batch_rows) if cursor.description else []
         yield columns, batch
@@ -167,8 +169,7 @@ def stream_query(path: Path, query: str, bounds: QueryBounds | None = None,
             if batch:
                 yield columns, batch
     except duckdb.Error as error:
-        raise (bound_exceeded(error, bounds) or QueryError(
-            f"{first_line(error)} (the store is read-only here; see `regscreen sql --help`)")) from None
+        raise (bound_exceeded(error, bounds) or QueryError(query_problem(error))) from None
     finally:
         timer.cancel()
         con.close()
@@ -189,6 +190,31 @@ def read_query(path: Path, query: str, max_rows: int | None = None,
     finally:
         batches.close()
     return columns, rows
+# What went wrong, by DuckDB's error class, and what to do: (class name, what, fix).
+QUERY_PROBLEMS = (
+    ("ParserException", "syntax error", "check the SQL near there"),
+    ("CatalogException", "unknown table, view or function",
+     "the views are listed by `regscreen sql \"select table_name from information_schema.tables\"`"),
+    ("BinderException", "unknown column, or a column that does not fit",
+     "`regscreen sql \"describe VIEW\"` lists a view's columns"),
+    ("ConversionException", "a value does not convert", "cast it, or compare it with a value of its type"),
+    ("PermissionException", "refused: files, other databases and extensions cannot be reached from here",
+     "`regscreen sql` reads the store only; use `--csv > FILE` to save a result"),
+)
+READ_ONLY = ("read-only mode", "configuration has been locked")
+
+
+def query_problem(error: duckdb.Error) -> str:
+    """One line saying what went wrong with an analyst's query: a syntax error, an unknown table or
+    column, a refused write, file access or setting, or else DuckDB's own first line; and the fix."""
+    detail = first_line(error).split(": ", 1)[-1]  # without DuckDB's "Parser Error: " prefix
+    if type(error).__name__ == "InvalidInputException" and any(mark in detail for mark in READ_ONLY):
+        return (f"refused: the store is read-only here and its settings are fixed ({detail});"
+                " `regscreen sql` only reads (decisions: `regscreen decide`)")
+    for name, what, fix in QUERY_PROBLEMS:
+        if type(error).__name__ == name:
+            return f"{what}: {detail}; {fix}"
+    return f"the store could not run the query: {first_line(error)}"
 
 
 def first_line(error: BaseException) -> str:

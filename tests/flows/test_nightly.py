@@ -1,8 +1,10 @@
 """The nightly flow, run in-process against Prefect's test harness (one per session)."""
 
 from datetime import date
+import os
 from pathlib import Path
 import shutil
+import time
 
 import duckdb
 import pytest
@@ -13,7 +15,7 @@ from prefect.testing.utilities import prefect_test_harness
 from flows.nightly import nightly_registry_scan
 from screening.settings import REPO_ROOT
 from screening.store import scan
-from screening.errors import ConfigError, RunInProgress
+from screening.errors import ConfigError, ExtractError, RunInProgress
 from screening.store.lock import run_lock
 
 SAMPLE = REPO_ROOT / "data" / "sample" / "registrations_sample.csv"
@@ -23,6 +25,17 @@ SAMPLE = REPO_ROOT / "data" / "sample" / "registrations_sample.csv"
 def harness():
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(autouse=True)
+def quick_settle(monkeypatch):
+    """Extracts copied in by a test are complete at once (the settle time is tested on its own)."""
+    from screening.settings import get_settings
+
+    monkeypatch.setenv("REGSCREEN_DROP_SETTLE_SECONDS", "0")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -170,3 +183,145 @@ def test_the_flow_logs_mask_id_numbers(caplog):
         logging.getLogger("prefect.task_runs").error("task failed: 李四110105 19491231 0021")
     assert "11010519491231002X" not in caplog.text and "19491231" not in caplog.text
     assert "张三 110105********002X" in caplog.text and "李四110105 ******** 0021" in caplog.text
+# ---------------------------------------------------------------- the drop folder's contract in the flow
+
+SECRET = "root:x:0:0:secret-line-of-a-file"
+
+
+def aged(path: Path, seconds: float = 3600) -> Path:
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
+    return path
+
+
+def test_bad_files_are_refused_and_never_block_a_good_extract(drop, tmp_path, caplog):
+    import polars as pl
+
+    aged(drop / "extract_1.csv", 60)
+    (drop / "0_empty.csv").write_bytes(b"")
+    aged(drop / "0_empty.csv")  # older than the good extract
+    book = tmp_path / "book.xlsx"
+    pl.read_csv(SAMPLE, infer_schema=False).write_excel(book)
+    (drop / "1_xlsx_saved_as.csv").write_bytes(book.read_bytes())
+    (drop / "2_passwd.csv").symlink_to("/etc/passwd")
+    (drop / "3_copy_of_a_system_file.csv").write_text(f"{SECRET}\nbin:x:1:1\n")
+    (drop / "4_csv_named.parquet").write_bytes(SAMPLE.read_bytes())
+    db = tmp_path / "store.duckdb"
+    runs = run_flow(drop, db)
+    assert [(Path(r["extract_file"]).name, r["rows_in"]) for r in runs] == [("extract_1.csv", 24)]
+    rejected = drop / "rejected"
+    names = sorted(p.name for p in rejected.iterdir())
+    refused = ["0_empty.csv", "1_xlsx_saved_as.csv", "2_passwd.csv", "3_copy_of_a_system_file.csv", "4_csv_named.parquet"]
+    assert names == sorted(refused + [name + ".reason.txt" for name in refused])
+    assert (rejected / "2_passwd.csv").is_symlink() and Path("/etc/passwd").exists()
+    reasons = {name: (rejected / f"{name}.reason.txt").read_text(encoding="utf-8") for name in refused}
+    assert "empty file (0 bytes)" in reasons["0_empty.csv"]
+    assert "named .csv but its content is a zip archive or an .xlsx workbook" in reasons["1_xlsx_saved_as.csv"]
+    assert "a symbolic link" in reasons["2_passwd.csv"]
+    assert "no column for 'name'" in reasons["3_copy_of_a_system_file.csv"]
+    assert "named .parquet but its content is text" in reasons["4_csv_named.parquet"]
+    printed = caplog.text
+    assert SECRET not in printed and "root:x" not in printed and "RecursionError" not in printed
+    assert printed.count("refused ") == 5 and "Traceback" not in printed
+    assert run_flow(drop, db) == []  # the next night: nothing new, nothing failing
+
+
+def test_a_file_still_being_copied_is_never_read_half_and_is_loaded_once_complete(drop, tmp_path, monkeypatch):
+    import threading
+
+    from screening.settings import get_settings
+
+    monkeypatch.setenv("REGSCREEN_DROP_SETTLE_SECONDS", "1")
+    get_settings.cache_clear()
+    (drop / "extract_1.csv").unlink()
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    copying, finished = drop / "copying.csv", threading.Event()
+    copying.write_bytes(b"".join(lines[:11]))
+
+    def sender():  # keeps writing (blank lines the reader skips) until told to finish
+        while not finished.is_set():
+            with open(copying, "ab") as handle:
+                handle.write(b"\n")
+            time.sleep(0.2)
+        with open(copying, "ab") as handle:
+            handle.write(b"".join(lines[11:]))
+
+    writer = threading.Thread(target=sender)
+    writer.start()
+    db = tmp_path / "store.duckdb"
+    try:
+        assert run_flow(drop, db) == []  # still changing over the settle time: not read
+    finally:
+        finished.set()
+        writer.join()
+        get_settings.cache_clear()
+    time.sleep(1.5)
+    monkeypatch.setenv("REGSCREEN_DROP_SETTLE_SECONDS", "1")
+    try:
+        runs = run_flow(drop, db)
+    finally:
+        get_settings.cache_clear()
+    assert [(r["run_id"], r["rows_in"], r["rows_loaded"] + r["rows_rejected"], r["firms_missing"]) for r in runs] == [
+        (1, 24, 24, 0)]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from runs").fetchall() == [(1,)]
+    con.close()
+
+
+def test_a_missing_drop_folder_is_created_and_a_file_in_its_place_fails_at_once(tmp_path, monkeypatch):
+    from screening.store import drop as store_drop
+
+    assert run_flow(tmp_path / "new_drop", tmp_path / "store.duckdb") == []
+    assert (tmp_path / "new_drop").is_dir()
+    calls = []
+    monkeypatch.setattr(store_drop, "take_pending", lambda *args, **kwargs: calls.append(args))
+    (tmp_path / "not_a_folder").write_text("x")
+    with pytest.raises(ConfigError, match="not_a_folder: the drop folder is not a folder"):
+        run_flow(tmp_path / "not_a_folder", tmp_path / "store.duckdb")
+    assert calls == []  # failed before any task: nothing retried
+
+
+@pytest.mark.parametrize(("error", "retried"), [
+    (OSError("stale NFS handle"), True), (PermissionError("denied"), True), (TimeoutError(), True),
+    (ConfigError("no drop folder"), False), (ExtractError("bad file"), False),
+    (ValueError("bug"), False),
+])
+def test_only_io_errors_are_retried(error, retried):
+    from prefect.states import Failed
+
+    from flows.failures import io_errors_only
+
+    assert io_errors_only(None, None, Failed(data=error)) is retried
+
+
+def test_nightly_takes_regscreen_chunk_rows(drop, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import screening.cli as cli
+    from screening.settings import get_settings
+
+    sizes = []
+    chunks = scan.RunPlan.chunks
+    monkeypatch.setattr(scan.RunPlan, "chunks", lambda plan, rows: sizes.append(rows) or chunks(plan, rows))
+    monkeypatch.setenv("REGSCREEN_CHUNK_ROWS", "7")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli.main, ["nightly", str(drop), "--db", str(tmp_path / "store.duckdb"),
+                                               "--runner", "threads"], catch_exceptions=False)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert set(sizes) == {7} and "1 extract loaded" in result.output
+    assert (tmp_path / "handoff").is_dir()  # beside the store, not in the current folder
+
+
+def test_the_auto_runner_screens_a_large_drop_on_dask_and_closes_it_cleanly(drop, tmp_path, caplog, capfd):
+    from flows.runners import task_runner
+
+    flow = nightly_registry_scan.with_options(task_runner=task_runner("auto", workers=2, dask_min_rows=10))
+    runs = flow(drop_dir=drop, db=tmp_path / "store.duckdb", as_of=date(2026, 11, 22), chunk_rows=5, hand_off=False)
+    assert runs[0]["firms_screened"] == 22
+    printed = caplog.text + "".join(capfd.readouterr())  # the flow's log, and what the worker processes wrote
+    assert "screening on dask" in printed and "Creating a new Dask cluster" in printed
+    assert "still alive after" not in printed and "killing" not in printed
+    assert "Starting temporary server" not in printed  # the workers report to the flow's API

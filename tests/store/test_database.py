@@ -195,7 +195,7 @@ def test_sql_returns_rows(run, store):
     result = run("sql", "select credit_code, name, status from v_watchlist_current", "--db", store)
     assert result.exit_code == 0, result.stderr
     assert FLAGGED in result.stdout and "上海甲投资管理有限公司" in result.stdout and "new" in result.stdout
-    assert "1 rows" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 row"  # not "1 rows"
     assert PLAIN not in result.stdout
 
 
@@ -247,3 +247,29 @@ def test_write_transaction_commits_or_leaves_the_store_as_it_was(tmp_path, fail,
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select x from t").fetchall() == rows
     con.close()
+
+
+@pytest.mark.parametrize(("statement", "says"), [
+    ("selct credit_code from v_watchlist_current", 'syntax error: syntax error at or near "selct"'),
+    ("select credit_code from v_watchlist_curent", "unknown table, view or function: Table with name v_watchlist_curent"),
+    ("select credit_cod from v_watchlist_current", 'unknown column, or a column that does not fit: Referenced column "credit_cod"'),
+    ("select nosuchfunction(name) from v_watchlist_current", "unknown table, view or function: Scalar Function with name nosuchfunction"),
+    ("select cast(name as integer) from v_watchlist_current", "a value does not convert"),
+    ("insert into decisions select * from decisions", 'refused: the store is read-only here and its settings are fixed (Cannot execute statement of type "INSERT"'),
+    ("drop table runs", 'refused: the store is read-only here and its settings are fixed (Cannot execute statement of type "DROP"'),
+    ("set threads = 1", "refused: the store is read-only here and its settings are fixed (Cannot change configuration option"),
+    ("copy runs to '{dir}/out.csv'", "refused: files, other databases and extensions cannot be reached from here"),
+    ("select * from read_csv('/etc/passwd')", "refused: files, other databases and extensions cannot be reached from here"),
+    ("  /* a comment, no statement */", "the query holds no SQL statement"),
+], ids=["syntax", "unknown-view", "unknown-column", "unknown-function", "conversion", "insert", "drop", "setting",
+        "copy-to-file", "read-a-file", "no-statement"])
+def test_sql_errors_say_what_went_wrong(run, store, statement, says):
+    result = run("sql", statement.format(dir=store.parent), "--db", store)
+    exit_code, stderr = result.exit_code, result.stderr
+    del result
+    gc.collect()
+    assert exit_code == 2
+    assert stderr.startswith("regscreen: error: " + says), stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    if not says.startswith("refused"):
+        assert "read-only" not in stderr  # a typo is not blamed on the store being read-only
