@@ -20,6 +20,17 @@ def store_path(db: Path | None) -> Path:
     return db or settings().db_path
 
 
+def run_options(allow_mass_missing: bool = False):
+    """How the store works for a scan, from the settings (chunk rows, DuckDB's memory limit and spill folder,
+    the parts folder, the missing share a full extract may not exceed)."""
+    from screening.store.database import Limits
+    from screening.store.scan import RunOptions
+
+    current = settings()
+    return RunOptions(current.chunk_rows, Limits(current.duckdb_memory_limit, current.duckdb_temp_dir),
+                      current.parts_dir, current.missing_limit, allow_mass_missing)
+
+
 def load_screener() -> Screener:
     """The screener over the configured lists and registers (a malformed list is a ListError)."""
     return product_screener(settings())
