@@ -5,7 +5,7 @@ import duckdb
 import polars as pl
 
 from screening.store.database import apply_schema
-from screening.store.ledgers import DECISIONS
+from screening.store.ledgers import LEDGERS
 from screening.store.sqlfiles import statement
 from screening.store.writes import insert_frame
 
@@ -32,9 +32,10 @@ def store_db(staged: pl.DataFrame | None = None, missing: list[str] = ()) -> duc
     """A store in memory with the schema and views, an empty decisions ledger, and a staging catalog whose
     ``firms`` (credit_code, version, change) and ``missing`` are given."""
     con = duckdb.connect()
-    con.execute("attach ':memory:' as decisions_db")
-    con.execute("use decisions_db")
-    con.execute(DECISIONS.schema_sql())
+    for ledger in LEDGERS:  # each ledger in memory, under the catalog name the views expect
+        con.execute(ledger.attach_writable, [":memory:"])
+        con.execute(f"use {ledger.alias}")
+        con.execute(ledger.schema_sql())
     con.execute("attach ':memory:' as staging")
     con.execute("use staging")
     con.execute("create table firms (credit_code varchar, version integer, change varchar)")

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from screening.errors import UsageError
-from screening.rules.screener import Screener, product_screener
 from screening.settings import Settings, get_settings
 
 
@@ -31,9 +30,33 @@ def run_options(allow_mass_missing: bool = False):
                       current.parts_dir, current.missing_limit, allow_mass_missing)
 
 
-def load_screener() -> Screener:
+def load_screener():
     """The screener over the configured lists and registers (a malformed list is a ListError)."""
+    from screening.rules.screener import product_screener  # the rules load only for commands that screen
+
     return product_screener(settings())
+
+
+class ScreenerWhenNeeded:
+    """The configured screener, built the first time a run screens; its list versions come from the lists
+    alone before that, so a scan that turns out a repeat never builds it (jieba, automata, registers)."""
+
+    def __init__(self):
+        self._screener = None
+        self._versions: dict | None = None
+
+    @property
+    def versions(self) -> dict[str, str]:
+        if self._screener is None and self._versions is None:
+            from screening.rules.termlists import list_versions
+
+            self._versions = list_versions(settings().keywords_dir)
+        return self._screener.versions if self._screener is not None else self._versions
+
+    def __getattr__(self, name: str):
+        if self._screener is None:
+            self._screener = load_screener()
+        return getattr(self._screener, name)
 
 
 def fail(message: str) -> None:

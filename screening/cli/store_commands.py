@@ -21,7 +21,7 @@ def scan(extract: Path, db: Path | None, as_of, full: bool, allow_mass_missing: 
     from screening.cli.report import print_run, scan_progress
     from screening.store.scan import scan as run_scan
 
-    screener = options.load_screener()
+    screener = options.ScreenerWhenNeeded()
     if not extract.is_file():
         options.fail(f"{extract}: no such file")
     with scan_progress(extract) as advance:

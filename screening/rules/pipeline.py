@@ -40,9 +40,13 @@ def _address_regions(frame: pl.DataFrame) -> pl.Series:
     return pl.Series("address_region", regions, dtype=pl.Utf8)
 
 
-def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool) -> pl.DataFrame:
-    """Columns for every record: stripped code, reject reason, region and its source, candidate."""
-    frame = with_rejections(chunk, has_code).with_columns(candidate_mask(screener, chunk))
+def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool, validated: bool = False) -> pl.DataFrame:
+    """Columns for every record: stripped code, reject reason, region and its source, candidate.
+    ``validated``: every record was checked and loaded already (the store's staged firms), so the checks
+    (python-stdnum on every code) are not run again."""
+    checked = chunk.with_columns(pl.lit(None, pl.Utf8).alias("code_problem"), pl.lit(None, pl.Utf8).alias("rejected")
+                                 ) if validated else with_rejections(chunk, has_code)
+    frame = checked.with_columns(candidate_mask(screener, chunk))
     frame = frame.with_columns(_address_regions(frame))
     valid = pl.col("credit_code").is_not_null() & pl.col("code_problem").is_null()
     return frame.with_columns(
@@ -62,9 +66,10 @@ def screen_candidates(screener: Screener, frame: pl.DataFrame) -> pl.DataFrame:
     return screened_frame(results)
 
 
-def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True) -> pl.DataFrame:
-    """Screen every record of one chunk: a frame with the ``RESULT`` columns, in input order."""
-    frame = prepare(screener, chunk, has_code)
+def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True, validated: bool = False) -> pl.DataFrame:
+    """Screen every record of one chunk: a frame with the ``RESULT`` columns, in input order (``validated``:
+    see :func:`prepare`)."""
+    frame = prepare(screener, chunk, has_code, validated)
     screened = screen_candidates(screener, frame)
     joined = frame.join(screened, on="record", how="left", maintain_order="left")
     return joined.with_columns(

@@ -32,7 +32,7 @@ from screening.store.sqlfiles import statement
 
 STEPS = ("commit_results", "commit_firm_versions", "commit_touch_unchanged", "commit_rejects", "commit_screenings",
          "commit_hits", "person_links", "watch_list", "outbox", "commit_run_row")
-LAST_RUN = "select coalesce(max(run_id), 0) from runs"
+LAST_RUN = "select coalesce(max(run_id), 0) from v_runs"  # complete runs and repeats
 
 
 def run_step(con, name: str, params: dict | None = None) -> None:
@@ -46,20 +46,18 @@ def run_step(con, name: str, params: dict | None = None) -> None:
         con.execute(statement(name), params or {})
 
 
-def commit(db: Path, run: dict, staging: Path | None, results: list[Path], hits: list[Path],
+def commit(db: Path, run: dict, staging: Path, results: list[Path], hits: list[Path],
            limits: Limits | None = None, spill_dir: Path | None = None) -> None:
-    """Write the run ``run`` (its ``runs`` row) in one transaction; refuse if another run committed since it
-    was planned. ``staging`` is None for a repeat (nothing but its row is written)."""
+    """Write the run ``run`` (its ``runs`` row) from its staging database and result parts in one transaction;
+    refuse if another run was recorded since it was planned."""
     with closing(open_writer(db, limits, spill_dir)) as con:
-        if staging is not None:
-            con.execute("attach ? as staging (read_only)", [str(staging)])
+        con.execute("attach ? as staging (read_only)", [str(staging)])
         con.execute("begin transaction")
         try:
             apply_schema(con)
             if con.execute(LAST_RUN).fetchall()[0][0] + 1 != run["run_id"]:
                 raise RunInProgress(f"{db}: another run committed while this one was planned; run again")
-            if staging is not None:
-                write_run(con, run, results, hits)
+            write_run(con, run, results, hits)
             run_step(con, "commit_run_row", run_params(run))
             con.execute("commit")
         except BaseException:

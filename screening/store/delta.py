@@ -46,22 +46,32 @@ def refuse_mass_missing(counts: dict[str, int], limit: float, extract: Path) -> 
             "if this is a partial extract, scan it without --full")
 
 
-def number_parts(con, rescreen: bool, has_store: bool, part_rows: int) -> int:
-    """Number the firms to screen into parts of ``part_rows`` (table ``to_screen``); with ``rescreen``, every
-    loaded firm and every stored firm the extract lacks. The number of parts."""
+def write_parts(con, folder, rescreen: bool, has_store: bool, part_rows: int, on_part=lambda rows: None) -> list[Path]:
+    """Write the firms to screen as Parquet files of ``part_rows`` each (``folder.part_path(n)``): new, changed
+    and updated firms, or with ``rescreen`` every loaded firm and then every stored firm the extract lacks.
+    Their paths, in order."""
     con.execute(statement("delta_to_screen"), {"rescreen": rescreen, "part_rows": part_rows})
-    if rescreen and has_store:
-        first_part = con.execute("select coalesce(max(part) + 1, 0) from to_screen").fetchall()[0][0]
-        con.execute(statement("delta_rescreen_stored"), {"first_part": first_part, "part_rows": part_rows})
-    return con.execute("select coalesce(max(part) + 1, 0) from to_screen").fetchall()[0][0]
-
-
-def write_parts(con, parts: int, path_of, on_part=lambda rows: None) -> list[Path]:
-    """Write each part of the firms to screen as a Parquet file (``path_of(part)``); their paths."""
     paths = []
-    for part in range(parts):
-        path = path_of(part)
-        rows = con.execute(statement("delta_part"), {"part": part, "path": str(path)}).fetchall()[0][0]
+    for part, first, last, firms in con.execute("select part, first_record, last_record, firms from parts "
+                                                "order by part").fetchall():
+        path = folder.part_path(part)
+        con.execute(statement("delta_part"), {"first_record": first, "last_record": last, "rescreen": rescreen,
+                                              "path": str(path)})
         paths.append(path)
-        on_part(rows)
+        on_part(firms)
+    if rescreen and has_store:
+        paths += write_stored_parts(con, folder, part_rows, on_part)
+    return paths
+
+
+def write_stored_parts(con, folder, part_rows: int, on_part) -> list[Path]:
+    """The stored firms the extract lacks, to screen again after a list changed, in parts."""
+    stored = folder.screen_dir / "stored"
+    con.execute(statement("delta_rescreen_stored"), {"path": str(stored), "part_rows": part_rows})
+    paths = []
+    for number, written in enumerate(sorted(stored.glob("*.parquet"))):
+        path = written.rename(folder.screen_dir / f"part-stored-{number:05d}.parquet")
+        paths.append(path)
+        on_part(0)
+    stored.rmdir()
     return paths

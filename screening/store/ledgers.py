@@ -21,7 +21,9 @@ changes for the watch list (its review state, the 延伸监管 order) is compute
 Atomicity: each write touches exactly one file (DuckDB refuses a transaction that writes two attached
 databases), and every write holds the store's run lock, so runs and decisions are serialised; a reader
 opens the store's snapshot first and the ledger's second, so it sees complete writes only, and never a
-decision older than the store state it reads. A store written before ledgers keeps its ``decisions``
+decision older than the store state it reads. The run log (``registry.runlog.duckdb``, catalog ``runlog_db``) is the second ledger: a repeat run
+changes nothing in the store, so it is recorded there (a row) and the view ``v_runs`` shows it with the
+complete runs. A store written before ledgers keeps its ``decisions``
 table until the first writer moves the rows into the ledger (copied first, dropped after: a kill in
 between leaves both, and the next writer copies only the rows the ledger lacks).
 """
@@ -37,11 +39,14 @@ from screening.store.sqlfiles import SQL_DIR, read_sql_file
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
-    """A ledger: its file name part, the catalog name every connection attaches it as, its schema file."""
+    """A ledger: its file name part, the catalog name every connection attaches it as, its schema file, and
+    the statements that attach it (the catalog name is part of the SQL, never a value)."""
 
     name: str
     alias: str
     schema: str
+    attach_read_only: str
+    attach_writable: str
 
     def path(self, db: Path) -> Path:
         """The ledger file of the store ``db``: ``registry.duckdb`` → ``registry.decisions.duckdb``."""
@@ -52,8 +57,11 @@ class Ledger:
         return read_sql_file(SQL_DIR / "ledgers" / f"{self.schema}.sql").sql
 
 
-DECISIONS = Ledger("decisions", "decisions_db", "decisions")
-LEDGERS = (DECISIONS,)
+DECISIONS = Ledger("decisions", "decisions_db", "decisions", "attach if not exists ? as decisions_db (read_only)",
+                   "attach if not exists ? as decisions_db")
+RUNLOG = Ledger("runlog", "runlog_db", "runlog", "attach if not exists ? as runlog_db (read_only)",
+                "attach if not exists ? as runlog_db")
+LEDGERS = (DECISIONS, RUNLOG)
 LEGACY_TABLE = ("select count(*) from duckdb_tables() where database_name = current_database() "
                 "and table_name = $table")
 MIGRATE_DECISIONS = ("insert into decisions_db.decisions by name select d.*, null as watch_status from decisions d "
@@ -75,11 +83,10 @@ def attach(con: duckdb.DuckDBPyConnection, db: Path, read_only: bool = True) -> 
         path = ledger.path(db)
         if not path.exists():
             ensure(db, ledger)
-        legacy = con.execute(LEGACY_TABLE, {"table": ledger.name}).fetchall()[0][0]
+        legacy = ledger is DECISIONS and con.execute(LEGACY_TABLE, {"table": ledger.name}).fetchall()[0][0]
         if legacy:
             move_legacy_rows(con, path, ledger)
-        con.execute("attach if not exists ? as decisions_db (read_only)" if read_only
-                    else "attach if not exists ? as decisions_db", [str(path)])
+        con.execute(ledger.attach_read_only if read_only else ledger.attach_writable, [str(path)])
         if legacy:  # the store reads the ledger's table by its old name
             con.execute(read_sql_file(SQL_DIR / "schema_ledgers.sql").sql)
 
@@ -87,7 +94,7 @@ def attach(con: duckdb.DuckDBPyConnection, db: Path, read_only: bool = True) -> 
 def move_legacy_rows(con: duckdb.DuckDBPyConnection, path: Path, ledger: Ledger) -> None:
     """Copy the rows of the store's own ``decisions`` table into the ledger, then drop the table (two
     transactions, each writing one file; repeatable)."""
-    con.execute("attach if not exists ? as decisions_db", [str(path)])
+    con.execute(ledger.attach_writable, [str(path)])
     con.execute(MIGRATE_DECISIONS)
     con.execute("detach decisions_db")
     con.execute("drop table decisions")
@@ -96,7 +103,7 @@ def move_legacy_rows(con: duckdb.DuckDBPyConnection, path: Path, ledger: Ledger)
 def attach_snapshots(con: duckdb.DuckDBPyConnection, snapshots: dict[str, Path]) -> None:
     """Attach the ledgers' published snapshots read-only to a reader's connection (by catalog name)."""
     for ledger in LEDGERS:
-        con.execute("attach ? as decisions_db (read_only)", [str(snapshots[ledger.alias])])
+        con.execute(ledger.attach_read_only, [str(snapshots[ledger.alias])])
 
 
 def attach_existing(con: duckdb.DuckDBPyConnection, db: Path, snapshots: bool = False) -> None:
@@ -107,4 +114,4 @@ def attach_existing(con: duckdb.DuckDBPyConnection, db: Path, snapshots: bool = 
         if snapshots:
             path = path.with_name(f"{path.stem}.published{path.suffix}")
         if path.exists():
-            con.execute("attach if not exists ? as decisions_db (read_only)", [str(path)])
+            con.execute(ledger.attach_read_only, [str(path)])

@@ -22,6 +22,7 @@ from screening.rules.screener import Screener
 from screening.store import watchlist
 from screening.store.runfolder import result_paths, temp_name
 
+IDENTIFIERS = ("key_kind", "registration_number")
 KEYS = ("record", "credit_code", "version", "change", "name", "status", "content_hash", "abnormal_flag")
 FIRM_COLUMNS = ("credit_code", "version", "change", "name", "status", "content_hash", "abnormal_flag", "region",
                 "region_source", "flagged", "attention", "use", "exempt_reason", "exempt_evidence", "counting_hits",
@@ -33,7 +34,8 @@ HIT_COLUMNS = ("term", "field", "start", "end", "counts", "why", "list", "list_v
 def screen_chunk(screener: Screener, chunk: pl.DataFrame) -> pl.DataFrame:
     """Screening results of one chunk of staged firms (reader columns plus the delta's keys), one row per firm,
     with the per-firm summary the watch list needs."""
-    result = screen_frame(screener, chunk.select(list(SCHEMA)), has_code=True)
+    extra = [c for c in IDENTIFIERS if c in chunk.columns]  # carried for the rules when the reader gives them
+    result = screen_frame(screener, chunk.select(*SCHEMA, *extra), has_code=True, validated=True)
     keys = chunk.select(KEYS)
     joined = result.drop("credit_code", "name").join(keys, on="record", how="left", maintain_order="left")
     summary = watchlist.summarise(joined, screener.category_priority)

@@ -30,30 +30,30 @@ complete version.
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-
-import orjson
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from screening.errors import ExtractError
 from screening.extract.files import file_sha256
-from screening.extract.readers import CHUNK_ROWS
-from screening.rules.screener import Screener
-from screening.store import commit, delta, runfolder, staging
+from screening.store import delta, runfolder, runlog
 from screening.store.database import Limits, connect
 from screening.store.lock import run_lock
-from screening.store.parts import screen_part
 from screening.store.publish import ensure_current
 from screening.store.runfolder import Manifest, RunFolder, result_paths
 from screening.store.sqlfiles import statement
 
-RUNS = "select run_id, extract_sha256, status, list_versions from runs order by run_id"
+if TYPE_CHECKING:
+    from screening.rules.screener import Screener
+
+# A repeat must cost next to nothing (issue 14: ≤ 1 s with the process start), so the screening stack
+# (polars, the rules, jieba) is imported only by the steps that stage, screen or commit.
+DEFAULT_CHUNK_ROWS = 50_000  # as screening.extract.readers.CHUNK_ROWS (REGSCREEN_CHUNK_ROWS overrides both)
 
 
 @dataclass
 class RunOptions:
     """How a run works, from the settings and options (passed down by the interfaces)."""
 
-    chunk_rows: int = CHUNK_ROWS
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
     limits: Limits = field(default_factory=Limits)
     parts_dir: Path | None = None  # None: <store>.parts beside the store
     missing_limit: float = 0.2
@@ -102,28 +102,6 @@ class RunPlan:
         return self.run_folder.results_dir
 
 
-def earlier_runs(db: Path) -> list[dict]:
-    """Every earlier run of the store, oldest first (none for a new store)."""
-    if not db.exists():
-        return []
-    con = connect(db, read_only=True)
-    try:
-        if not con.execute("select count(*) from duckdb_tables() where table_name = 'runs'").fetchall()[0][0]:
-            return []
-        return [{"run_id": r[0], "sha256": r[1], "status": r[2], "list_versions": orjson.loads(r[3])}
-                for r in con.execute(RUNS).fetchall()]
-    finally:
-        con.close()
-
-
-def repeat_of(runs: list[dict], sha256: str, versions: dict) -> dict | None:
-    """The latest complete run, when it processed this very file with these lists (a repeat of the store's
-    current state); an older run of the same file does not make a repeat."""
-    complete = [r for r in runs if r["status"] == "complete"]
-    latest = complete[-1] if complete else None
-    return latest if latest and latest["sha256"] == sha256 and latest["list_versions"] == versions else None
-
-
 def file_fingerprint(path: Path) -> list:
     """(size, modification time, inode) of a file: what changes when it is written to."""
     found = path.stat()
@@ -151,7 +129,7 @@ def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None,
     run lock held). Writes nothing to the store but a missing or stale read-only snapshot."""
     options = options or RunOptions()
     ensure_current(db)
-    runs = earlier_runs(db)
+    runs = runlog.earlier_runs(db)
     sha256, fingerprint = hashed(extract)
     base = runs[-1]["run_id"] if runs else 0
     plan = RunPlan(extract, db, sha256, fingerprint, as_of or date.today(), full, datetime.now(), base + 1, base,
@@ -159,7 +137,7 @@ def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None,
     parts_dir = options.parts_dir or runfolder.default_parts_dir(db)
     manifest = Manifest(plan.run_id, base, str(extract), sha256, fingerprint, versions, full)
     plan.notes = tidy_orphans(parts_dir, manifest)
-    earlier = repeat_of(runs, sha256, versions)
+    earlier = runlog.repeat_of(runs, sha256, versions)
     if earlier:
         plan.repeat_of = earlier["run_id"]
         return plan
@@ -209,14 +187,16 @@ def tidy_orphans(parts_dir: Path, wanted: Manifest) -> list[str]:
 
 def stage(plan: RunPlan, folder: RunFolder, progress) -> None:
     """Stage the extract in the run's folder, compare it with the store, write the parts to screen."""
+    from screening.store import staging
+
     options = plan.options
     con = connect(folder.staging, options.limits, folder.spill)
     try:
         has_store = staging.stage_run(con, plan.extract, plan.db, options.chunk_rows, progress,
                                       lambda: unchanged_while_read(plan.extract, plan.fingerprint))
         plan.counts = delta.classify(con, plan.full)
-        count = delta.number_parts(con, plan.rescreen, has_store, options.chunk_rows)
-        plan.parts = delta.write_parts(con, count, folder.part_path, lambda rows: progress("writing parts", rows))
+        plan.parts = delta.write_parts(con, folder, plan.rescreen, has_store, options.chunk_rows,
+                                       lambda rows: progress("writing parts", rows))
     finally:
         con.close()
     folder.mark_planned()
@@ -251,52 +231,44 @@ def run_row(plan: RunPlan, screened: int) -> dict:
     }
 
 
-def repeat_row(plan: RunPlan) -> dict:
-    """The ``runs`` row of a repeat: the earlier run's counts, nothing screened."""
-    con = connect(plan.db, read_only=True)
-    try:
-        cursor = con.execute("select * from runs where run_id = ?", [plan.repeat_of])
-        original = dict(zip([c[0] for c in cursor.description], cursor.fetchall()[0]))
-    finally:
-        con.close()
-    return original | {"run_id": plan.run_id, "started_at": plan.started, "finished_at": datetime.now(),
-                       "status": "repeat", "repeat_of": plan.repeat_of, "as_of": plan.as_of,
-                       "list_versions": orjson.loads(original["list_versions"]), "firms_screened": 0}
-
-
 def commit_run(plan: RunPlan) -> RunReport:
     """Write the run in one transaction; refuse if another run committed since the plan was made. Then
     publish the store's read-only snapshot and remove the run's folder (call with the run lock held)."""
-    if plan.repeat_of:
-        row = repeat_row(plan)
-        commit.commit(plan.db, row, None, [], [], plan.options.limits)
-    else:
-        missing = parts_to_screen(plan)
-        if missing:
-            raise RuntimeError(f"{plan.db}: run {plan.run_id} has {len(missing)} part(s) not screened; not committing")
-        results = [result_paths(plan.results_dir, p) for p in plan.parts]
-        row = run_row(plan, plan_screened(results))
-        commit.commit(plan.db, row, plan.run_folder.staging, [r[0] for r in results], [r[1] for r in results],
-                      plan.options.limits, plan.run_folder.spill)
+    if plan.repeat_of:  # the store stays as it was: one row in the run log, published on its own
+        row = runlog.repeated(plan.db, plan.repeat_of, plan.run_id, plan.started, plan.as_of)
+        runlog.record_repeat(plan.db, row)
+        return RunReport(row, plan.notes)
+    missing = parts_to_screen(plan)
+    if missing:
+        raise RuntimeError(f"{plan.db}: run {plan.run_id} has {len(missing)} part(s) not screened; not committing")
+    from screening.store import commit
+
+    results = [result_paths(plan.results_dir, p) for p in plan.parts]
+    row = run_row(plan, plan_screened(results))
+    commit.commit(plan.db, row, plan.run_folder.staging, [r[0] for r in results], [r[1] for r in results],
+                  plan.options.limits, plan.run_folder.spill)
     ensure_current(plan.db)  # analysts' read-only snapshots: this run, complete
-    if plan.folder is not None:
-        plan.run_folder.remove()
+    plan.run_folder.remove()
     return RunReport(row, plan.notes)
 
 
 def plan_screened(results: list[tuple[Path, Path]]) -> int:
     """How many firms the result parts hold (some may have been screened by an interrupted run)."""
+    import pyarrow.parquet as pq
+
     return sum(pq.ParquetFile(firms).metadata.num_rows for firms, _ in results)
 
 
-def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
-         chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None,
+def scan(extract: Path, db: Path, screener: "Screener", as_of: date | None = None, full: bool = False,
+         chunk_rows: int = DEFAULT_CHUNK_ROWS, progress=lambda phase, rows: None,
          options: RunOptions | None = None) -> RunReport:
     """Run one scan of ``extract`` into the store at ``db``: plan, screen the parts here, commit in one
     transaction. ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
     options = options or RunOptions(chunk_rows=chunk_rows)
     with run_lock(db):
         plan = plan_run(extract, db, screener.versions, as_of, full, options, progress)
+        if plan.parts:
+            from screening.store.parts import screen_part
         for part in parts_to_screen(plan):
             summary = screen_part(screener, part, plan.results_dir)
             progress("screening", summary["firms"])

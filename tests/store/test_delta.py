@@ -75,7 +75,8 @@ def test_classify_many_keeps_other_firms_apart():
     b, c, d = firm("B", "乙", "技术开发"), firm("C", "丙理财", "理财"), firm("D", "丁", "x")
     c2 = firm("C", "丙财富", "理财")
     con, counts = classified([d, c2, b, MOVED], [(BASE, 2), (c, 1), (d, 3), (firm("Z", "不在本次", "x"), 1)])
-    assert rows(con, "select credit_code, change, version, name from firms order by record") == [
+    assert rows(con, "select f.credit_code, f.change, f.version, i.name from firms f join incoming i using (record) "
+                     "order by record") == [
         ("D", "unchanged", 3, "丁"), ("C", "changed", 2, "丙财富"), ("B", "new", 1, "乙"), ("A", "updated", 3, BASE["name"])]
     assert (counts["firms_new"], counts["firms_changed"], counts["firms_updated"], counts["firms_unchanged"]) == (1, 1, 1, 1)
     assert counts["firms_stored"] == 4 and counts["firms_missing"] == 0  # not a full extract: nobody is missing

@@ -16,7 +16,7 @@ from stdnum.cn import uscc
 from conftest import write_csv
 from screening.store import publish as published
 from screening.store.database import open_reader, open_store
-from screening.store.ledgers import DECISIONS
+from screening.store.ledgers import DECISIONS, RUNLOG
 from screening.store.decisions import decide
 from screening.errors import RunInProgress, StoreMissing
 from screening.store.lock import lock_path
@@ -26,7 +26,7 @@ from screening.store.publish import (fingerprint, is_current, is_snapshot, lefto
 from screening.store.scan import scan
 
 HEADER = ["企业名称", "统一社会信用代码", "经营范围"]
-STATE = "select (select count(*) from runs), (select count(*) from watchlist), (select count(*) from decisions)"
+STATE = "select (select count(*) from v_runs), (select count(*) from watchlist), (select count(*) from decisions)"
 
 
 def code(base: str) -> str:
@@ -127,9 +127,10 @@ def test_every_write_publishes(store, screener, extracts, write):
         decide(store, FLAGGED, "confirm", "核实", "张三")
     else:
         scan(extracts[1] if write == "second run" else extracts[0], store, screener, as_of=date(2024, 1, 2))
-    assert is_current(store) and is_current(DECISIONS.path(store))
+    assert is_current(store) and is_current(DECISIONS.path(store)) and is_current(RUNLOG.path(store))
     assert state(snapshot_path(store)) == state(store) == expected
-    assert (fingerprint(snapshot_path(store)) == store_snapshot) is (write == "decision")  # a decision: its ledger
+    # a decision and a repeat change their ledger only: the store's snapshot is not copied again
+    assert (fingerprint(snapshot_path(store)) == store_snapshot) is (write in ("decision", "repeat run"))
 
 
 def test_publish_includes_changes_still_in_the_write_ahead_log(store):
@@ -154,7 +155,8 @@ def test_publish_removes_what_a_killed_publish_left(store, tmp_path):
     publish(store)
     assert leftover_temp_files(store) == [] and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if "published" in p.name) == [
-        "other.published.duckdb.publishing-abc123", "registry.decisions.published.duckdb", "registry.published.duckdb"]
+        "other.published.duckdb.publishing-abc123", "registry.decisions.published.duckdb", "registry.published.duckdb",
+        "registry.runlog.published.duckdb"]
 
 
 def test_publish_leaves_no_temp_file_when_the_copy_fails(store, monkeypatch):

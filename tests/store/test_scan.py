@@ -13,6 +13,8 @@ from screening.errors import ExtractError
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
 from screening.store import commit
+from screening.store.ledgers import RUNLOG
+from screening.store.publish import fingerprint, is_current, snapshot_path
 from screening.store.decisions import decide
 from screening.store.scan import scan
 from store_scenario import (code, HEADER, SCOPE, RENAMED, STEADY, GONE, PLAIN, HOLD, NEWCO, LATER, BAD_CHECKSUM, ROW, NEWCO_ROW, EMPTY_NAME, BAD_ROW, FIRST, SECOND, TABLES, snapshot, watch, run_row, Store, Crash, crash, P2P, SCOPE_2, RENAMED_2)
@@ -109,11 +111,13 @@ def test_same_file_again_is_a_repeat_and_changes_nothing(store):
     store.scan(path, day=1)
     decide(store.db, STEADY, "confirm", "核实为理财顾问", "王五")
     before = snapshot(store.db)
+    untouched = fingerprint(store.db), fingerprint(snapshot_path(store.db))
     report = store.scan(path, day=5)
     after = snapshot(store.db)
     assert report.status == "repeat" and report.repeat_of == 1 and report.run_id == 2
-    assert {t: rows for t, rows in after.items() if t != "runs"} == {t: rows for t, rows in before.items() if t != "runs"}
-    assert set(before["runs"]) < set(after["runs"]) and len(after["runs"]) == len(before["runs"]) + 1
+    assert after == before  # nothing in the store changes: the repeat is a row of the run log beside it
+    assert (fingerprint(store.db), fingerprint(snapshot_path(store.db))) == untouched  # nor is it published again
+    assert is_current(RUNLOG.path(store.db))
     repeat = run_row(store.db, 2)
     original = run_row(store.db, 1)
     assert (repeat["status"], repeat["repeat_of"], repeat["firms_screened"]) == ("repeat", 1, 0)
@@ -457,14 +461,19 @@ def test_a_crash_on_a_new_store_leaves_no_tables(store, monkeypatch, step):
     assert len(watch(store.db)) == 6
 
 
-def test_a_crash_while_recording_a_repeat_leaves_the_store_as_before(store, monkeypatch):
+def test_a_crash_while_recording_a_repeat_leaves_the_store_and_the_run_log_as_before(store, monkeypatch):
+    from screening.store import runlog
+
     path = store.extract(FIRST)
     store.scan(path)
-    before = snapshot(store.db)
-    crash_at(monkeypatch, "commit_run_row")
-    with pytest.raises(Crash):
-        store.scan(path, day=2)
-    assert snapshot(store.db) == before
+    store.scan(path, day=2)  # run 2: a repeat, in the run log
+    before = snapshot(store.db), query(store.db, "select run_id, status from v_runs order by 1")
+    monkeypatch.setattr(runlog, "INSERT_REPEAT", "insert into no_such_table values (1)")  # the insert fails
+    with pytest.raises(Exception):
+        store.scan(path, day=3)
+    assert (snapshot(store.db), query(store.db, "select run_id, status from v_runs order by 1")) == before
+    monkeypatch.undo()
+    assert (store.scan(path, day=3).run_id, run_row(store.db, 3)["repeat_of"]) == (3, 1)
 
 
 def test_an_unreadable_extract_leaves_the_store_as_before(store):
@@ -475,3 +484,10 @@ def test_an_unreadable_extract_leaves_the_store_as_before(store):
     with pytest.raises(ExtractError, match="credit code"):
         store.scan(bad, day=2)
     assert snapshot(store.db) == before
+
+
+def test_the_default_part_size_is_the_readers_chunk_size():
+    from screening.extract.readers import CHUNK_ROWS
+    from screening.store.scan import DEFAULT_CHUNK_ROWS, RunOptions
+
+    assert DEFAULT_CHUNK_ROWS == CHUNK_ROWS == RunOptions().chunk_rows

@@ -30,7 +30,8 @@ def stage(tmp_path: Path, rows, header=HEADER, chunk_rows=1000, db: Path | None 
     with closing(duckdb.connect(str(tmp_path / "staging.duckdb"))) as con:
         staging.stage_run(con, extract, db or tmp_path / "no-store.duckdb", chunk_rows)
         counts = delta.classify(con, False)
-        firms = con.sql("select * from firms order by record").pl()
+        firms = con.sql("select i.* exclude (credit_code), f.* from firms f join incoming i on i.record = f.record "
+                        "order by f.record").pl()
         rejects = staging.rejects(con)
     (tmp_path / "staging.duckdb").unlink()
     assert counts["rows_in"] == counts["rows_loaded"] + counts["rows_rejected"] == firms.height + rejects.height

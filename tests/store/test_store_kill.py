@@ -31,7 +31,7 @@ import duckdb
 import pytest
 from stdnum.cn import uscc
 
-from conftest import write_csv
+from conftest import query, write_csv
 from screening.store.runfolder import default_parts_dir
 from screening.store.scan import scan
 
@@ -192,10 +192,6 @@ def test_kill_leaves_the_store_before_or_after(tmp_path, screener):
         assert note in rerun.stdout and b"complete" in rerun.stdout, rerun.stdout
         assert snapshot(db, clock=False) == after and not default_parts_dir(db).exists()
         assert b"repeat of run 2" in scan_command(extract, db, timeout).stdout
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            assert con.execute("select run_id, status, repeat_of from runs order by run_id").fetchall() == [
-                (1, "complete", None), (2, "complete", None), (3, "repeat", 2)]
-        finally:
-            con.close()
+        assert query(db, "select run_id, status, repeat_of from v_runs order by run_id") == [
+            (1, "complete", None), (2, "complete", None), (3, "repeat", 2)]
     print(f"\nrun {duration:.1f}s; outcomes: " + ", ".join(f"{p}+{d}→{k}" for k, p, d, _, _ in outcomes))
