@@ -85,16 +85,19 @@ def changed_while_read(extract: Extract) -> None:
                              "(still being copied?); a later run takes it when it is complete")
 
 
-def screened(futures: Sequence, chunks: Sequence) -> list:
-    """The results of the screening futures, in order, logging progress at every tenth of the firms."""
-    total, done, shown, results = sum(chunk.height for chunk in chunks), 0, 0, []
-    for future, chunk in zip(futures, chunks):
-        results.append(future.result())
-        done += chunk.height
-        if len(chunks) > 1 and step(done, total) > shown:
-            shown = step(done, total)
-            print(f"screened {done:,} of {counted(total, 'firm')} ({done / total:.0%})")
-    return results
+def screened(futures: Sequence) -> list[dict]:
+    """The summaries of the screening futures (one per part), in order, logging progress at every tenth
+    of the parts, then one line: firms screened, parts, worker processes."""
+    total, summaries, shown = len(futures), [], 0
+    for future in futures:
+        summaries.append(future.result())
+        if total > 1 and step(len(summaries), total) > shown:
+            shown = step(len(summaries), total)
+            firms = sum(s["firms"] for s in summaries)
+            print(f"screened {len(summaries):,} of {counted(total, 'part')} ({counted(firms, 'firm')})")
+    print(f"screened {counted(sum(s['firms'] for s in summaries), 'firm')} in {counted(total, 'part')} on "
+          f"{counted(len({s['pid'] for s in summaries}), 'worker process', 'worker processes')}")
+    return summaries
 
 
 def run_done(run: dict) -> None:

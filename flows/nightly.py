@@ -1,28 +1,29 @@
-"""The nightly flow: drop folder → ingest and delta → screen in chunks on a task runner → one
-transaction into DuckDB → watch list (and its outbox) → artifacts → hand-off files per regulator
+"""The nightly flow: drop folder → stage the extract and its delta → screen the parts on a task runner
+→ one transaction into DuckDB → watch list (and its outbox) → artifacts → hand-off files per regulator
 → push of the outbox.
 
 Thin by design: each task is a call into ``screening``. Only I/O (the drop folder, the push) retries,
 and only on an I/O error; a wrong configuration or a bad file ends the run at once with one line.
-Screening chunks are mapped over the task runner (``flows.runners``: threads for a small drop, Dask
-from REGSCREEN_DASK_MIN_ROWS rows on, a LocalCluster sized to the machine, or an existing cluster by
-address); workers return Arrow tables and only this flow writes to DuckDB, holding the store's run
-lock from plan to commit. The drop folder's contract (which files are complete, which are refused
-to ``rejected/``) is ``screening.extract.drop``.
+The plan stages the extract in DuckDB (bounded memory) and writes the firms to screen as Parquet parts
+in the run's folder; each screening task gets the path of its part, screens it and writes its results
+as Parquet parts beside it, and returns a small summary: nothing of the extract's size passes through
+this process or the Dask scheduler. The parts go to the task runner (``flows.runners``: threads for a
+small drop, Dask from REGSCREEN_DASK_MIN_ROWS rows on, a LocalCluster sized to the machine, or an
+existing cluster by address; on a cluster the parts folder, REGSCREEN_PARTS_DIR, must be a shared file
+system every worker mounts at the same path). The commit loads every part in one DuckDB transaction;
+only this flow writes the store, holding its run lock from plan to commit. The drop folder's contract
+(which files are complete, which are refused to ``rejected/``) is ``screening.extract.drop``.
 """
 
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import polars as pl
-import pyarrow as pa
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import messages, runners
+from flows import messages, runners, workers
 from flows.failures import ends_with_one_line, io_errors_only
 from flows.masking import mask_run_logs
 from screening.errors import ExtractError
@@ -30,20 +31,15 @@ from screening.extract import drop as drop_contract
 from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.handoff import export, push
 from screening.rules.regulators import Regulators, load_regulators
-from screening.rules.screener import Screener, product_screener
-from screening.settings import get_settings
+from flows.workers import process_screener
+from screening.settings import Settings, get_settings
 from screening.store import drop, scan, summary
+from screening.store.database import Limits
 from screening.store.location import check_output_folder, check_store
 from screening.store.lock import run_lock
 
 REGISTRY_TIME = ZoneInfo("Asia/Shanghai")
 mask_run_logs()  # no personal ID number in the flow's logs
-
-
-@lru_cache(maxsize=1)
-def process_screener() -> Screener:
-    """One screener per process (the flow's, and each Dask worker's) over the configured lists."""
-    return product_screener(get_settings())
 
 
 @task(retries=3, retry_delay_seconds=[5, 30, 120], retry_condition_fn=io_errors_only, cache_policy=NO_CACHE)
@@ -57,28 +53,47 @@ def find_extracts(drop_dir: Path, db: Path) -> list[drop_contract.Extract]:
     return found.complete
 
 
+def run_options(settings: Settings, chunk_rows: int, allow_mass_missing: bool) -> scan.RunOptions:
+    """How the store works for this flow, from the settings."""
+    return scan.RunOptions(chunk_rows, Limits(settings.duckdb_memory_limit, settings.duckdb_temp_dir),
+                           settings.parts_dir, settings.missing_limit, allow_mass_missing)
+
+
 @task(cache_policy=NO_CACHE)
-def plan_extract(extract: drop_contract.Extract, db: Path, as_of: date, full: bool, chunk_rows: int) -> scan.RunPlan:
-    """Read, validate and compare the extract with the store (a spreadsheet bounded first; the reading of a
-    long one logged)."""
+def plan_extract(extract: drop_contract.Extract, db: Path, as_of: date, full: bool,
+                 options: scan.RunOptions) -> scan.RunPlan:
+    """Stage the extract, compare it with the store, write the parts to screen (in this process; a
+    spreadsheet bounded first, the reading of a long one logged)."""
     if extract.path.suffix.lower() in SPREADSHEETS:
         check_workbook(extract.path, WorkbookLimits.configured(get_settings()))
-    return scan.plan_run(extract.path, db, process_screener().versions, as_of, full, chunk_rows,
+    return scan.plan_run(extract.path, db, process_screener().versions, as_of, full, options,
                          progress=messages.reading_progress(extract))
 
 
 @task(cache_policy=NO_CACHE)
-def screen_chunk(chunk: pl.DataFrame) -> pa.Table:
-    """Screen one chunk of firms (runs on a worker); the result travels as Arrow."""
-    return scan.screen_store_chunk(process_screener(), chunk).to_arrow()
+def screen_part(part: str, results_dir: str) -> dict:
+    """Screen one part (runner threads): read its Parquet file, write its results beside it; a small summary."""
+    return workers.screen_part(part, results_dir)
+
+
+def screen_parts(to_screen: list[str], results_dir: str) -> list[dict]:
+    """Screen every part: as plain Dask tasks on the runner's cluster (workers need no Prefect API), or as
+    Prefect tasks on the runner's threads. Only paths go out and small summaries come back."""
+    client = runners.dask_client()
+    if client is not None:
+        futures = client.map(workers.screen_part, to_screen, results_dir=results_dir, pure=False)
+    else:
+        futures = screen_part.map(to_screen, unmapped(results_dir))
+    return messages.screened(futures)
 
 
 @task(cache_policy=NO_CACHE)
-def commit(plan: scan.RunPlan, results: list[pa.Table]) -> dict:
-    """Write the run in one transaction; returns its ``runs`` row."""
-    priority = process_screener().category_priority
-    screened = scan.summarise_screened([pl.from_arrow(r) for r in results], priority)
-    return scan.commit_run(plan, screened, priority).run
+def commit(plan: scan.RunPlan) -> dict:
+    """Write the run in one transaction from its result parts; returns its ``runs`` row."""
+    report = scan.commit_run(plan)
+    for note in report.notes:
+        print(note)
+    return report.run
 
 
 @task(cache_policy=NO_CACHE)
@@ -109,18 +124,20 @@ def push_outbox(db: Path, endpoint: str, regulators: Regulators) -> dict:
 def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = None, as_of: date | None = None,
                           full: bool = False, chunk_rows: int | None = None, export_dir: Path | None = None,
                           hand_off: bool = True, regulators: list[str] | None = None,
-                          push_endpoint: str | None = None) -> list[dict]:
+                          push_endpoint: str | None = None, allow_mass_missing: bool = False) -> list[dict]:
     """Process every unprocessed extract in ``drop_dir`` (created when missing) into the store ``db``,
     then hand off: files per regulator into ``export_dir`` (default: REGSCREEN_HANDOFF_DIR, else
     ``handoff`` beside the store; ``hand_off=False``: no files) and the outbox to ``push_endpoint``
     (default: REGSCREEN_PUSH_ENDPOINT; unset: not pushed, entries wait in the outbox). ``regulators``
     limits the files to those regulators of keywords/regulators.toml, by name, other name or slug
-    (default: every regulator there); an unknown one stops the flow before any run."""
+    (default: every regulator there); an unknown one stops the flow before any run. With ``full``, an
+    extract that would mark more than REGSCREEN_MISSING_LIMIT of the stored firms missing is refused
+    unless ``allow_mass_missing``."""
     settings = get_settings()
     known = load_regulators(settings.keywords_dir)
     only = [known.get(name).name for name in regulators] if regulators else None
     db = check_store(Path(db or settings.db_path), create=True)  # a store, or a place for a new one: else StoreError
-    chunk_rows = chunk_rows or settings.chunk_rows
+    options = run_options(settings, chunk_rows or settings.chunk_rows, allow_mass_missing)
     as_of = as_of or datetime.now(REGISTRY_TIME).date()
     drop_dir = drop_contract.ensure_drop_folder(Path(drop_dir))
     runs = []
@@ -130,7 +147,7 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
         for number, extract in enumerate(extracts, start=1):
             messages.extract_started(number, len(extracts), extract)
             try:
-                plan = plan_extract(extract, db, as_of, full, chunk_rows)
+                plan = plan_extract(extract, db, as_of, full, options)
             except ExtractError as error:  # unreadable past its header: refused, the others go on
                 refusal = drop_contract.Refusal(extract.path, "it cannot be loaded (the reason file says why)", str(error))
                 messages.refused(drop_contract.refuse(drop_dir, refusal), extract.path, refusal.reason)
@@ -138,9 +155,8 @@ def nightly_registry_scan(drop_dir: Path = Path("data/drop"), db: Path | None = 
             if not drop_contract.unchanged(extract):
                 messages.changed_while_read(extract)
                 continue
-            chunks = plan.chunks(chunk_rows)
-            results = messages.screened(screen_chunk.map(chunks), chunks)
-            run = commit(plan, results)
+            screen_parts([str(part) for part in scan.parts_to_screen(plan)], str(plan.results_dir))
+            run = commit(plan)
             publish(db, run)
             messages.run_done(run)
             runs.append(run)

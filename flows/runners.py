@@ -104,6 +104,17 @@ def expect_rows(rows: int) -> str:
     return "dask" if runner is not None and runner.name == "dask" else "threads"
 
 
+def dask_client():
+    """The Dask client of the running flow's task runner when it screens on Dask, else None (threads)."""
+    from prefect_dask import DaskTaskRunner
+
+    context = FlowRunContext.get()
+    runner = context.task_runner if context else None
+    if isinstance(runner, DropSizeTaskRunner):
+        runner = runner.dask if runner.chosen == "dask" else None
+    return runner.client if isinstance(runner, DaskTaskRunner) else None
+
+
 def elsewhere(address: str | None) -> bool:
     """Whether a Dask scheduler address is on another machine (not this one's loopback)."""
     if not address:

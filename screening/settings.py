@@ -88,6 +88,28 @@ class Settings(BaseSettings):
         description="Where the nightly flow writes the hand-off files per regulator; default: `handoff` beside the "
                     "store file (data/handoff for data/registry.duckdb).",
     )
+    duckdb_memory_limit: str = Field(
+        "512MB",
+        description="DuckDB's memory_limit for the store's heavy work (staging an extract, the delta, a run's "
+                    "commit): beyond it DuckDB spills to REGSCREEN_DUCKDB_TEMP_DIR instead of growing. "
+                    "A DuckDB size such as 512MB or 2GB.",
+    )
+    duckdb_temp_dir: Path | None = Field(
+        None,
+        description="Where DuckDB spills what does not fit in its memory limit (default: the run's parts "
+                    "folder). Needs free space of the order of the extract.",
+    )
+    parts_dir: Path | None = Field(
+        None,
+        description="The parts folder: each run's staged extract, the Parquet parts that workers screen and "
+                    "their results, until the run commits (default: <store>.parts beside the store). On a "
+                    "cluster every worker must reach it at the same path (a shared file system).",
+    )
+    missing_limit: float = Field(
+        0.2, ge=0, le=1,
+        description="`scan --full` refuses an extract that would mark more than this share of the stored firms "
+                    "missing (a partial extract sent as full), unless --allow-mass-missing is given.",
+    )
     push_endpoint: str | None = Field(
         None,
         description="URL the outbox is pushed to (`regscreen push`, JSON batches with idempotency keys); "

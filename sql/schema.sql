@@ -26,8 +26,8 @@ create table if not exists firms (
     name varchar, scope varchar, address varchar, province varchar, district varchar,
     legal_rep varchar, status varchar, registered_on varchar, capital varchar, abnormal boolean,
     shareholders varchar, region varchar, region_source varchar,
-    key_kind varchar,                   -- uscc | registration_number (a 15-digit 工商注册号 is the key)
-    registration_number varchar,        -- the 15-digit 工商注册号, when the extract gives one
+    key_kind varchar,                   -- uscc (统一社会信用代码) | registration_number (15-digit 工商注册号 as the key)
+    registration_number varchar,        -- the 15-digit 工商注册号 when the extract carried one beside the code
     first_run bigint not null, last_run bigint not null, seen_on date,
     primary key (credit_code, version)
 );
@@ -61,7 +61,9 @@ create table if not exists watchlist (
     name varchar, region varchar, lead_regulator varchar, lead_category varchar,
     category_rank integer,              -- the lead category's rank in the lists it was screened with (1 first)
     counting_hits integer, abnormal boolean, hold boolean,
-    priority integer,                   -- 1 = look first
+    use varchar,                        -- claim | mention (of the firm's latest screening; null: not flagged)
+    obfuscated boolean,                 -- a counting hit was hidden (invisible or look-alike characters)
+    priority integer,                   -- 1 = look first, as numbered by the last run (v_watch_priority: live)
     priority_reason varchar,
     version integer, content_hash varchar,
     first_flagged_run bigint, first_flagged_on date, last_seen_run bigint, last_seen_on date,
@@ -70,6 +72,8 @@ create table if not exists watchlist (
 
 -- stores written before these columns existed
 alter table watchlist add column if not exists category_rank integer;
+alter table watchlist add column if not exists use varchar;
+alter table watchlist add column if not exists obfuscated boolean;
 alter table firms add column if not exists key_kind varchar;
 alter table firms add column if not exists registration_number varchar;
 alter table screenings add column if not exists use varchar;
@@ -77,15 +81,7 @@ alter table hits add column if not exists use varchar;
 alter table hits add column if not exists use_reason varchar;
 alter table hits add column if not exists obfuscated varchar;
 
-create table if not exists decisions (
-    decision_id bigint primary key,
-    credit_code varchar not null,
-    decision varchar not null,          -- confirm | dismiss | refer | reopen (a supervisor withdrew the last one)
-    reason varchar not null,
-    decided_by varchar not null,
-    decided_at timestamp not null,
-    content_hash varchar not null       -- the firm version the decision is about
-);
+-- decisions live in their own ledger beside the store (sql/ledgers/decisions.sql), read as the view decisions
 
 create table if not exists audit (
     run_id bigint, credit_code varchar not null, changed_at timestamp not null,

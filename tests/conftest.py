@@ -15,13 +15,13 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
-import duckdb
 import pytest
 
 import screening.cli as cli
 import screening.cli.options as cli_options
 
 from screening.rules.screener import Screener, product_screener
+from screening.store.database import open_store
 from screening.settings import get_settings
 
 REGISTRY = get_settings().registry_dir
@@ -65,8 +65,8 @@ def run(monkeypatch, screener):
 
 
 def query(db: Path, sql: str, params=None) -> list[tuple]:
-    """Rows of a read-only query on a store file."""
-    con = duckdb.connect(str(db), read_only=True)
+    """Rows of a read-only query on a store file (or a snapshot), its ledgers attached as the views expect."""
+    con = open_store(db)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

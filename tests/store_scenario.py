@@ -10,6 +10,7 @@ from stdnum.cn import uscc
 
 from conftest import write_csv
 from screening.rules.screener import Screener
+from screening.store.database import open_store
 from screening.store.scan import scan
 
 
@@ -74,9 +75,10 @@ def watch(db: Path) -> dict[str, dict]:
 
 
 def run_row(db: Path, run_id: int) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
+    """A run's row, complete or repeat (v_runs: the store's runs and the run log's repeats)."""
+    con = open_store(db)
     try:
-        cursor = con.execute("select * from runs where run_id = ?", [run_id])
+        cursor = con.execute("select * from v_runs where run_id = ?", [run_id])
         return dict(zip([c[0] for c in cursor.description], cursor.fetchone()))
     finally:
         con.close()

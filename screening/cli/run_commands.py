@@ -14,6 +14,8 @@ from screening.cli.terminal import echo
 @db_option
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Registry date (default: today, Asia/Shanghai).")
 @click.option("--full", is_flag=True, help="The extracts are the whole registry.")
+@click.option("--allow-mass-missing", is_flag=True,
+              help="With --full, accept an extract that marks more than REGSCREEN_MISSING_LIMIT of the stored firms missing.")
 @click.option("--dask", "address", default=None, help="Address of an existing Dask scheduler, e.g. tcp://scheduler:8786.")
 @click.option("--workers", type=int, default=None, help="Workers of the local Dask cluster, or threads (default: one per core).")
 @click.option("--runner", type=click.Choice(["auto", "threads", "dask"]), default="auto", show_default=True,
@@ -21,8 +23,8 @@ from screening.cli.terminal import echo
 @click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the hand-off files per regulator go (default: REGSCREEN_HANDOFF_DIR, else `handoff` "
                    "beside the store).")
-def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str | None, workers: int | None,
-            runner: str, export_dir: Path | None) -> None:
+def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, allow_mass_missing: bool, address: str | None,
+            workers: int | None, runner: str, export_dir: Path | None) -> None:
     """Run the nightly Prefect flow once, locally, over the extracts waiting in EXTRACT_DIR (the drop folder).
 
     It reports to the Prefect server of PREFECT_API_URL when one is set, else to one temporary server
@@ -33,14 +35,16 @@ def nightly(extract_dir: Path, db: Path | None, as_of, full: bool, address: str 
         options.fail("--dask gives a Dask scheduler: use it with --runner auto or dask, not threads")
     from flows.runners import elsewhere
 
+    store = options.store_to_write(db, create=True)  # a wrong --db or --export-dir fails before any server starts
+    folder = options.output_folder(export_dir) if export_dir else None
     with flow_api(meanwhile=load_flow, workers_elsewhere=elsewhere(address)):  # the flow loads while a server starts
         from flows.nightly import nightly_registry_scan
         from flows.runners import task_runner
 
         configured = nightly_registry_scan.with_options(task_runner=task_runner(runner, address, workers))
-        runs = configured(drop_dir=extract_dir, db=options.store_to_write(db, create=True),
-                          as_of=as_of.date() if as_of else None, full=full, chunk_rows=options.settings().chunk_rows,
-                          export_dir=options.output_folder(export_dir) if export_dir else None)
+        runs = configured(drop_dir=extract_dir, db=store, as_of=as_of.date() if as_of else None, full=full,
+                          chunk_rows=options.settings().chunk_rows, export_dir=folder,
+                          allow_mass_missing=allow_mass_missing)
     loaded = "1 extract loaded" if len(runs) == 1 else f"{len(runs)} extracts loaded"
     echo(loaded + "".join(f"\n  run {r['run_id']} {r['status']}: {Path(r['extract_file']).name}" for r in runs))
 

@@ -14,19 +14,24 @@ from screening.cli.terminal import echo
 @db_option
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Registry date of the extract.")
 @click.option("--full", is_flag=True, help="The extract is the whole registry: report stored firms it lacks.")
-def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
+@click.option("--allow-mass-missing", is_flag=True,
+              help="With --full, accept an extract that marks more than REGSCREEN_MISSING_LIMIT (20%) of the "
+                   "stored firms missing.")
+def scan(extract: Path, db: Path | None, as_of, full: bool, allow_mass_missing: bool) -> None:
     """Ingest EXTRACT into the store, screen what changed, update the watch list (one transaction)."""
     from screening.cli.report import print_run, scan_progress
     from screening.store.scan import scan as run_scan
 
     store = options.store_to_write(db, create=True)
+    screener = options.ScreenerWhenNeeded()  # built only when the run screens (a repeat never builds it)
     if not extract.is_file():
         options.fail(f"{extract}: no such file")
     options.check_extract(extract)  # a spreadsheet over the limits is refused before anything is loaded
-    screener = options.load_screener()
     with scan_progress(extract) as advance:
         report = run_scan(extract, store, screener, as_of.date() if as_of else None, full,
-                          options.settings().chunk_rows, progress=advance)
+                          progress=advance, options=options.run_options(allow_mass_missing))
+    for note in report.notes:
+        echo(note)
     print_run(report.run)
 
 

@@ -16,7 +16,7 @@ from screening.rules.identifiers import REGISTRATION_NUMBER, key_region
 from screening.rules.regions import Region, regions_from_addresses
 from screening.rules.results import RESULT, firm_result, screened_frame
 from screening.rules.screener import Screener
-from screening.rules.validation import FirstRecords, has_keys, with_rejections
+from screening.rules.validation import FirstRecords, has_keys, keyed, with_rejections
 
 TEXT_COLUMNS = ("name", "scope")
 
@@ -41,9 +41,14 @@ def _address_regions(frame: pl.DataFrame) -> pl.Series:
     return pl.Series("address_region", regions, dtype=pl.Utf8)
 
 
-def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool) -> pl.DataFrame:
-    """Columns for every record: stripped code, reject reason, region and its source, candidate."""
-    frame = with_rejections(chunk, has_code).with_columns(candidate_mask(screener, chunk))
+def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool, validated: bool = False) -> pl.DataFrame:
+    """Columns for every record: stripped code, reject reason, region and its source, candidate.
+    ``validated``: every record was checked and loaded already (the store's staged firms), so the checks
+    (text damage, empty names) are not run again; the key columns are derived on columns as staging did."""
+    checked = keyed(chunk, has_code).with_columns(pl.lit(None, pl.Utf8).alias("code_problem"),
+                                                  pl.lit(None, pl.Utf8).alias("rejected")
+                                                  ) if validated else with_rejections(chunk, has_code)
+    frame = checked.with_columns(candidate_mask(screener, chunk))
     frame = frame.with_columns(_address_regions(frame))
     from_key = key_region(pl.col("credit_code"), pl.col("key_kind"))
     source = pl.when(pl.col("key_kind") == REGISTRATION_NUMBER).then(pl.lit("registration_number")).otherwise(
@@ -65,9 +70,10 @@ def screen_candidates(screener: Screener, frame: pl.DataFrame) -> pl.DataFrame:
     return screened_frame(results)
 
 
-def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True) -> pl.DataFrame:
-    """Screen every record of one chunk: a frame with the ``RESULT`` columns, in input order."""
-    frame = prepare(screener, chunk, has_code)
+def screen_frame(screener: Screener, chunk: pl.DataFrame, has_code: bool = True, validated: bool = False) -> pl.DataFrame:
+    """Screen every record of one chunk: a frame with the ``RESULT`` columns, in input order (``validated``:
+    see :func:`prepare`)."""
+    frame = prepare(screener, chunk, has_code, validated)
     screened = screen_candidates(screener, frame)
     joined = frame.join(screened, on="record", how="left", maintain_order="left")
     return joined.with_columns(

@@ -184,11 +184,25 @@ def load_list(path: Path, categories: dict[str, Category]) -> TermList:
     return TermList(spec.id, spec.title, spec.tier, version, path, spec.document, tuple(spec.regions), terms)
 
 
+def list_paths(keywords_dir: Path) -> list[Path]:
+    """The list files of ``keywords_dir``: every ``*.toml`` but the special files."""
+    return sorted(p for p in keywords_dir.glob("*.toml") if p.name not in SPECIAL_FILES)
+
+
+def list_versions(keywords_dir: Path) -> dict[str, str]:
+    """The version of every list by id, read from the files alone (cheap: no validation, no folding); the
+    same as the loaded lists' versions, which :func:`load_lists` validates when the lists are used."""
+    versions = {}
+    for path in list_paths(keywords_dir):
+        data = read_toml(path)
+        versions[str(data.get("id"))] = content_version(data)
+    return versions
+
+
 def load_lists(keywords_dir: Path) -> list[TermList]:
     """Every list file in ``keywords_dir`` (all ``*.toml`` but the special files), sorted by id."""
     categories = load_categories(keywords_dir)
-    paths = sorted(p for p in keywords_dir.glob("*.toml") if p.name not in SPECIAL_FILES)
-    lists = [load_list(path, categories) for path in paths]
+    lists = [load_list(path, categories) for path in list_paths(keywords_dir)]
     ids = [lst.id for lst in lists]
     if len(set(ids)) != len(ids):
         raise TermListError(f"{keywords_dir}: two list files share an id: {sorted(ids)}")

@@ -1,9 +1,10 @@
-"""DuckDB connections and the SQL files under ``sql/`` (schema and analysts' views).
+"""DuckDB connections to the store, and the SQL files under ``sql/`` (schema and analysts' views).
 
-The writer opens the embedded file read-write; analysts get a read-only connection with
-external access disabled and the configuration locked, so they cannot write the store,
-attach another database or copy data out to files. Analysts' connections open the store's
-published snapshot (:mod:`screening.store.publish`), never the store a run may be writing.
+The writer opens the embedded file read-write, with the ledgers beside it attached read-only
+(:mod:`screening.store.ledgers`) and, for the heavy work of a run, DuckDB's memory limit and spill
+folder (:class:`Limits`, passed down from the settings). Analysts get a read-only connection to the
+published snapshots (:mod:`screening.store.publish`) with external access disabled and the
+configuration locked, so they cannot write, attach another database or copy data out to files.
 """
 
 from collections.abc import Iterator
@@ -16,45 +17,59 @@ import time
 
 import duckdb
 
-from screening.errors import ConfigError, QueryError, StoreError
-from screening.store.publish import readable_snapshot
+from screening.errors import QueryError, StoreError
+from screening.store import ledgers
+from screening.store.publish import is_snapshot, readable_snapshots, store_of
+from screening.store.sqlfiles import HEADER, SQL_DIR, SqlFile, read_sql_file, schema_files, view_files
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"  # the product's schema and views, shipped with it
-HEADER = re.compile(r"^-- title: (?P<title>.+)\n-- description: (?P<description>.+)$", re.MULTILINE)
+__all__ = ["HEADER", "SQL_DIR", "SqlFile", "read_sql_file", "schema_files", "view_files", "Limits", "connect",
+           "open_store", "apply_schema", "fetch_dicts", "open_writer", "write_transaction", "open_reader", "reading", "read_query",
+           "first_line"]
 
 
 @dataclass(frozen=True, slots=True)
-class SqlFile:
-    """A named SQL file with its title and description comment."""
+class Limits:
+    """How much memory DuckDB may use for a run's heavy work and where it spills beyond it (from the
+    settings REGSCREEN_DUCKDB_MEMORY_LIMIT and REGSCREEN_DUCKDB_TEMP_DIR, passed down)."""
 
-    name: str
-    title: str
-    description: str
-    sql: str
+    memory_limit: str | None = None
+    temp_directory: Path | None = None
 
-
-def read_sql_file(path: Path) -> SqlFile:
-    """A SQL file; it must start with its ``-- title:`` and ``-- description:`` lines."""
-    text = path.read_text(encoding="utf-8")
-    header = HEADER.match(text)
-    if not header:
-        raise ConfigError(f"{path}: must start with '-- title: …' and '-- description: …' lines")
-    return SqlFile(path.stem, header["title"], header["description"], text)
-
-
-def schema_files(sql_dir: Path | None = None) -> list[SqlFile]:
-    """``sql/schema.sql`` and then every ``sql/schema_*.sql`` (tables of later stages), in name order."""
-    folder = sql_dir or SQL_DIR
-    return [read_sql_file(folder / "schema.sql")] + [read_sql_file(p) for p in sorted(folder.glob("schema_*.sql"))]
+    def config(self, spill_dir: Path | None = None) -> dict:
+        """DuckDB configuration: the memory limit, the spill folder (``spill_dir`` when none is set), and no
+        insertion order to keep (the store's statements order what they need)."""
+        config: dict = {"preserve_insertion_order": False}
+        if self.memory_limit:
+            config["memory_limit"] = self.memory_limit
+        folder = self.temp_directory or spill_dir
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            config["temp_directory"] = str(folder)
+        return config
 
 
-def view_files(sql_dir: Path | None = None) -> list[SqlFile]:
-    """Every view under ``sql/views/``, in file-name order (later views may use earlier ones)."""
-    return [read_sql_file(p) for p in sorted((sql_dir or SQL_DIR).joinpath("views").glob("*.sql"))]
+def connect(path: Path | str, limits: Limits | None = None, spill_dir: Path | None = None,
+            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a DuckDB file with the run's limits (none: DuckDB's defaults)."""
+    config = limits.config(spill_dir) if limits else {}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
+def open_store(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A plain connection to a store file (or a snapshot) with its ledgers attached read-only as every view
+    expects them: for operators and tests that look inside a store; analysts use :func:`open_reader`."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        ledgers.attach_existing(con, store_of(path), is_snapshot(path))
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and (re)create every view; call inside the run's transaction."""
+    """Create missing tables and (re)create every view; call inside the writer's transaction (the
+    ledgers attached: :func:`open_writer`)."""
     for schema in schema_files():
         con.execute(schema.sql)
     for view in view_files():
@@ -68,19 +83,27 @@ def fetch_dicts(con: duckdb.DuckDBPyConnection, statement: str, params=None) -> 
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def open_writer(path: Path) -> duckdb.DuckDBPyConnection:
-    """The single writing connection to the store file (created when missing); hold the run lock, and
-    publish the snapshot after the transaction (:func:`screening.store.publish.publish_after_write`)."""
+def open_writer(path: Path, limits: Limits | None = None, spill_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The single writing connection to the store file (created when missing), with its ledgers attached
+    read-only; hold the run lock, and publish the snapshot after the transaction
+    (:func:`screening.store.publish.publish_after_write`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path))
+    con = connect(path, limits, spill_dir)
+    try:
+        ledgers.attach(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @contextmanager
-def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_transaction(db: Path, limits: Limits | None = None,
+                      spill_dir: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction on the store's writing connection: committed when the block ends, rolled back
     on any error (so a failure leaves the store as it was), the connection closed either way. The
     caller holds the run lock."""
-    con = open_writer(db)
+    con = open_writer(db, limits, spill_dir)
     try:
         con.execute("begin transaction")
         yield con
@@ -103,16 +126,22 @@ class QueryBounds:
 
 
 def open_reader(path: Path, bounds: QueryBounds | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only analyst connection to the store's published snapshot (the last complete write, never
-    blocked by a run): no writes, no ATTACH, no COPY to files, memory and threads bounded, settings
-    locked. StoreMissing when there is no store, SnapshotUnavailable when no snapshot can be published
-    yet, StoreError when the file is not a store DuckDB can open."""
+    """A read-only analyst connection to the store's published snapshot and its ledgers' (the last complete
+    writes, never blocked by a run): no writes, no ATTACH, no COPY to files, memory and threads bounded,
+    settings locked. StoreMissing when there is no store, SnapshotUnavailable when no snapshot can be
+    published yet, StoreError when the file is not a store DuckDB can open."""
     bounds = bounds or QueryBounds()
-    snapshot = readable_snapshot(path)
+    snapshot, ledger_snapshots = readable_snapshots(path)
     try:
         con = duckdb.connect(str(snapshot), read_only=True, config={
-            "enable_external_access": False, "memory_limit": bounds.memory_limit, "threads": bounds.threads})
-        con.execute("set lock_configuration = true")
+            "memory_limit": bounds.memory_limit, "threads": bounds.threads})
+        try:
+            ledgers.attach_snapshots(con, ledger_snapshots)
+            con.execute("set enable_external_access = false")
+            con.execute("set lock_configuration = true")
+        except BaseException:
+            con.close()
+            raise
     except duckdb.Error as error:
         raise StoreError(f"{path}: cannot be opened as a store ({first_line(error)});"
                          " check --db names a regscreen store") from None

@@ -3,23 +3,34 @@
 A decision applies to the firm's current registration (its content hash): it stays with the
 firm across runs and the firm returns to the review queue only when its registration changes, or when
 a supervisor reopens it (a ``reopen`` decision: the latest decision is then no decision at all).
+Decisions are written to the decisions ledger beside the store (:mod:`screening.store.ledgers`) and
+published by copying that small file alone, so a decision is visible to readers at once whatever the
+store's size. Its effects on the watch list (the review queue, 延伸监管 raising the firms of a confirmed
+firm's persons) are computed by the views when they are read, so the store itself is not written.
 """
 
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
-from screening.errors import DecisionError, StoreMissing
-from screening.store import persons
-from screening.store.database import apply_schema, write_transaction
+import duckdb
+
+from screening.errors import DecisionError, StoreError, StoreMissing
+from screening.store import ledgers
+from screening.store.database import open_writer
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
 DECISIONS = ("confirm", "dismiss", "refer", "reopen")
+ON_LIST = ("select content_hash, status from watchlist where credit_code = ?")
+INSERT = ("insert into decisions (decision_id, credit_code, decision, reason, decided_by, decided_at, content_hash,"
+          " watch_status) select coalesce(max(decision_id), 0) + 1, $credit_code, $decision, $reason, $decided_by,"
+          " $decided_at, $content_hash, $watch_status from decisions returning decision_id")
 
 
 def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
-    """Record a decision about the firm's current version, with an audit row, in one transaction, under
-    the store's run lock (RunInProgress while a run writes); then publish the read-only snapshot."""
+    """Record a decision about the firm's current version in one transaction on the decisions ledger, under
+    the store's run lock (RunInProgress while a run writes); then publish the ledger's snapshot."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if not reason.strip() or not decided_by.strip():
@@ -27,27 +38,33 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
     if not db.exists():
         raise StoreMissing(f"{db}: no store here; pass --db with the store the firm is in")
     with run_lock(db):
-        with write_transaction(db) as con:
-            apply_schema(con)
-            row = record(con, credit_code.strip().upper(), decision, reason.strip(), decided_by.strip())
-        publish_after_write(db)  # analysts' read-only snapshot shows the decision
+        code = credit_code.strip().upper()
+        content_hash, status = watch_entry(db, code)
+        ledger = ledgers.DECISIONS.path(db) if ledgers.DECISIONS.path(db).exists() else ledgers.ensure(
+            db, ledgers.DECISIONS)
+        row = {"credit_code": code, "decision": decision, "reason": reason.strip(), "decided_by": decided_by.strip(),
+               "decided_at": datetime.now(), "content_hash": content_hash, "watch_status": status}
+        with closing(duckdb.connect(str(ledger))) as con:
+            con.execute("begin transaction")
+            row["decision_id"] = con.execute(INSERT, row).fetchall()[0][0]
+            con.execute("commit")
+        publish_after_write(ledger)  # readers see the decision: the ledger's snapshot, a small file
     return row
 
 
-def record(con, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
-    """Insert the decision and its audit row (inside the caller's transaction)."""
-    found = con.execute("select content_hash, status from watchlist where credit_code = ?", [credit_code]).fetchall()
-    firm = found[0] if found else None
-    if firm is None:
+def watch_entry(db: Path, credit_code: str) -> tuple[str, str]:
+    """(content hash, status) of the firm's watch-list entry, read from the store (no run writes it now);
+    a store from before the ledger has its decisions moved into it first."""
+    try:
+        with closing(duckdb.connect(str(db), read_only=True)) as con:
+            legacy = con.execute(ledgers.LEGACY_TABLE, {"table": ledgers.DECISIONS.name}).fetchall()[0][0]
+            found = con.execute(ON_LIST, [credit_code]).fetchall()
+    except duckdb.Error as error:
+        raise StoreError(f"{db}: cannot be read as a store ({str(error).splitlines()[0]}); check --db") from None
+    if legacy:
+        with closing(open_writer(db)):
+            pass  # attaching the ledger moves the store's own decisions table into it
+    if not found:
         raise DecisionError(f"{credit_code} is not on the watch list; see `regscreen sql \"select * from "
                             "v_watchlist_current\"` for the firms you can decide on")
-    decision_id = con.execute("select coalesce(max(decision_id), 0) + 1 from decisions").fetchall()[0][0]
-    now = datetime.now()
-    row = {"decision_id": decision_id, "credit_code": credit_code, "decision": decision, "reason": reason,
-           "decided_by": decided_by, "decided_at": now, "content_hash": firm[0]}
-    con.execute("insert into decisions values ($decision_id, $credit_code, $decision, $reason, $decided_by,"
-                " $decided_at, $content_hash)", row)
-    con.execute("insert into audit values (null, ?, ?, ?, ?, ?)",
-                [credit_code, now, firm[1], firm[1], f"decision {decision} by {decided_by}: {reason}"])
-    persons.reprioritise(con)  # a confirm raises the firms of the same persons
-    return row
+    return found[0]

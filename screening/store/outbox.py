@@ -12,25 +12,11 @@ from datetime import datetime
 import hashlib
 from pathlib import Path
 
-import polars as pl
-
 from screening.errors import StoreMissing
 from screening.store.database import fetch_dicts, write_transaction
 from screening.store.lock import run_lock
-from screening.store.writes import insert_frame
+from screening.store.sqlfiles import statement
 
-RUN_CHANGES = (
-    "select a.credit_code, a.run_id, a.old_status, a.new_status as status, w.name, w.lead_regulator,"
-    " w.lead_category, w.priority, w.counting_hits, w.hold, w.content_hash, a.changed_at as created_at"
-    " from audit a join watchlist w on w.credit_code = a.credit_code"
-    " where a.run_id = $run_id and a.new_status in ('new', 'changed', 'cleared', 'exempt', 'missing')"
-    " order by a.credit_code")
-INSERT_MISSING = (
-    "insert into outbox (idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator,"
-    " lead_category, priority, counting_hits, hold, content_hash, created_at)"
-    " select idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator, lead_category,"
-    " priority, counting_hits, hold, content_hash, created_at from staged"
-    " where idempotency_key not in (select idempotency_key from outbox)")
 DUE = (
     "select idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator, lead_category,"
     " priority, counting_hits, hold, content_hash from outbox"
@@ -43,7 +29,8 @@ FAILED = (
     "update outbox set attempts = attempts + 1, last_error = $error,"
     " next_attempt_at = $now + to_seconds(least($base * pow(2, attempts), $cap))"
     " where list_contains($keys, idempotency_key) and delivered_at is null")
-ATTEMPT = "insert into push_attempts values ($now, $endpoint, $batch_key, $entries, $status_code, $delivered, $error)"
+ATTEMPT = ("insert into push_attempts (attempted_at, endpoint, batch_key, entries, status_code, delivered, error)"
+           " values ($now, $endpoint, $batch_key, $entries, $status_code, $delivered, $error)")
 COUNTS = ("select count(*) filter (where delivered_at is not null), count(*) filter (where delivered_at is null)"
           " from outbox")
 HAS_OUTBOX = "select count(*) from information_schema.tables where table_name = 'outbox'"
@@ -56,10 +43,9 @@ def idempotency_key(credit_code: str, run_id: int, status: str, content_hash: st
 
 
 def fill(con, run_id: int) -> None:
-    """Add this run's status changes into new/changed/cleared/exempt/missing (call in the run's transaction)."""
-    changes = [r | {"idempotency_key": idempotency_key(r["credit_code"], r["run_id"], r["status"], r["content_hash"])}
-               for r in fetch_dicts(con, RUN_CHANGES, {"run_id": run_id})]
-    insert_frame(con, INSERT_MISSING, pl.DataFrame(changes, infer_schema_length=None))
+    """Add this run's status changes into new/changed/cleared/exempt/missing (call in the run's transaction;
+    ``sql/run/outbox_fill.sql`` computes :func:`idempotency_key` in SQL)."""
+    con.execute(statement("outbox_fill"), {"run_id": run_id})
 
 
 @contextmanager

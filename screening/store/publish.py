@@ -32,6 +32,10 @@ carries the store's mtime). A reader that finds it missing or stale (a store fro
 did not publish, a publish that failed) publishes it itself when the run lock is free; while a run
 holds the lock (the store then looks stale as soon as the run writes), or when the reader may not
 write the folder, it reads the last published snapshot: the last complete state.
+
+The ledgers beside the store (:mod:`screening.store.ledgers`, the analysts' decisions) are published
+the same way, each on its own: a decision copies its ledger (a few MB), never the store. A reader opens
+the store's snapshot first and then each ledger's (:func:`readable_snapshots`).
 """
 
 from contextlib import closing
@@ -45,6 +49,7 @@ import tempfile
 import duckdb
 
 from screening.errors import RunInProgress, SnapshotUnavailable, StoreMissing
+from screening.store import ledgers
 from screening.store.lock import run_lock
 
 log = logging.getLogger(__name__)
@@ -151,17 +156,30 @@ def publish_after_write(db: Path) -> bool:
 
 
 def ensure_current(db: Path) -> None:
-    """Publish when the snapshot is missing or stale (call with the run lock held)."""
-    if db.exists() and not is_current(db):
+    """Publish the store's and its ledgers' snapshots when missing or stale (call with the run lock held)."""
+    if not db.exists():
+        return
+    if not is_current(db):
         publish_after_write(db)
+    for ledger in ledgers.LEDGERS:
+        path = ledger.path(db)
+        if not path.exists():
+            ledgers.ensure(db, ledger)
+        if not is_current(path):
+            publish_after_write(path)
 
 
 def refreshed(db: Path) -> str | None:
-    """Publish a missing or stale snapshot if the run lock is free; None when done, else why not."""
+    """Publish missing or stale snapshots (the store's, its ledgers') if the run lock is free; None when
+    done, else why not."""
     try:
         with run_lock(db):
             if not is_current(db):
                 publish(db)
+            for ledger in ledgers.LEDGERS:
+                path = ledger.path(db) if ledger.path(db).exists() else ledgers.ensure(db, ledger)
+                if not is_current(path):
+                    publish(path)
         return None
     except RunInProgress as error:
         return str(error)
@@ -189,3 +207,46 @@ def readable_snapshot(db: Path) -> Path:
     if snapshot.exists():
         return snapshot
     raise SnapshotUnavailable(f"{db}: no read-only snapshot has been published yet, and none can be now: {why_not}")
+
+
+def store_of(path: Path) -> Path:
+    """The store a path names: the store itself, or the store whose snapshot it is."""
+    if not is_snapshot(path):
+        return path
+    stem = Path(path.stem)
+    return path.with_name(f"{stem.stem}{path.suffix}") if stem.suffix == MARKER else path.with_name(stem.stem)
+
+
+def readable_snapshots(db: Path) -> tuple[Path, dict[str, Path]]:
+    """The store's snapshot an analyst reads (:func:`readable_snapshot`), then each ledger's, by the
+    catalog name it is attached as. The store's is chosen first: a ledger read after it is at least as
+    new. A ledger never published (a store from before ledgers, during a run) reads as an empty one."""
+    snapshot = readable_snapshot(db)
+    store = store_of(db)
+    found = {}
+    for ledger in ledgers.LEDGERS:
+        path = ledger.path(store)
+        published = snapshot_path(path)
+        if not is_snapshot(db) and path.exists() and not is_current(path):
+            refreshed(store)
+        if not published.exists():
+            empty_ledger_snapshot(ledger, published)
+        found[ledger.alias] = published
+    return snapshot, found
+
+
+def empty_ledger_snapshot(ledger, snapshot: Path) -> None:
+    """An empty snapshot of ``ledger`` at ``snapshot``, created atomically unless one appears meanwhile."""
+    descriptor, name = tempfile.mkstemp(prefix=snapshot.name + TEMP_INFIX, dir=snapshot.parent)
+    os.close(descriptor)
+    temp = Path(name)
+    try:
+        temp.unlink()
+        with closing(duckdb.connect(str(temp))) as con:
+            con.execute(ledger.schema_sql())
+        try:
+            os.link(temp, snapshot)  # never replaces a snapshot published meanwhile
+        except FileExistsError:
+            pass
+    finally:
+        temp.unlink(missing_ok=True)

@@ -1,250 +1,281 @@
-"""One nightly run: ingest an extract, screen what changed, update the watch list — in one transaction.
+"""One nightly run: stage an extract, screen what changed in parts, commit in one transaction.
 
-A crash or kill at any point before COMMIT leaves the store as it was; the same extract (same
-sha256, same list versions) run again changes nothing and is recorded as a repeat.
+The design (issue 14: national scale), by stage:
+
+1. **Plan** (:func:`plan_run`, the flow's or the scan's process, holding the store's run lock): a
+   repeat is recognised from the file's sha256 and the lists' versions; otherwise the extract is
+   streamed into the run's own DuckDB file in the parts folder (:mod:`screening.store.staging`: one
+   chunk in Python at a time, validated, hashed and de-duplicated in SQL), compared with the store's
+   latest versions (:mod:`screening.store.delta`), and the firms to screen are written as Parquet parts.
+   DuckDB runs under a memory limit and spills to disk beyond it, so memory does not grow with the
+   extract. The plan writes nothing to the store.
+2. **Screen** (:func:`screening.store.parts.screen_part`, once per part: the scan's own loop, or one
+   Dask task each): a worker reads its part, screens it and writes its results as Parquet parts. Only
+   paths and small summaries travel.
+3. **Commit** (:func:`commit_run`): one transaction loads every result part and writes firms, rejects,
+   screenings, hits, person links, the watch list (lifecycle and order in SQL), its audit and outbox,
+   and the run's row (:mod:`screening.store.commit`); then the store's snapshot is published and the
+   run's folder removed.
+
+A run killed at any point leaves the store as it was: the plan and the workers write only the run's
+folder; the next run resumes that folder or removes it and says which (:mod:`screening.store.runfolder`).
+
+A **repeat** is a repeat of the store's current state: the same file (sha256) with the same lists as
+the latest complete run. The same file after a later run changed the store is processed again, as any
+extract: its firms are compared with what the store holds now. A file that changes while it is read
+(still being copied) is refused and nothing is recorded, so a half-read file never stands for its
+complete version.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import orjson
-import polars as pl
-
+from screening.errors import ExtractError
 from screening.extract.files import file_sha256
-from screening.extract.readers import CHUNK_ROWS, SCHEMA
-from screening.rules.pipeline import screen_frame
-from screening.rules.screener import Screener
-from screening.store import delta, outbox, persons, watchlist, writes
-from screening.store.database import apply_schema, open_writer, write_transaction
-from screening.errors import RunInProgress
+from screening.store import delta, runfolder, runlog
+from screening.store.database import Limits, connect
 from screening.store.lock import run_lock
-from screening.store.publish import ensure_current, publish_after_write
-from screening.store.staging import Staged, stage_extract
+from screening.store.publish import ensure_current
+from screening.store.runfolder import Manifest, RunFolder, result_paths
+from screening.store.sqlfiles import statement
+
+if TYPE_CHECKING:
+    from screening.rules.screener import Screener
+
+# A repeat must cost next to nothing (issue 14: ≤ 1 s with the process start), so the screening stack
+# (polars, the rules, jieba) is imported only by the steps that stage, screen or commit.
+DEFAULT_CHUNK_ROWS = 50_000  # as screening.extract.readers.CHUNK_ROWS (REGSCREEN_CHUNK_ROWS overrides both)
+
+
+@dataclass
+class RunOptions:
+    """How a run works, from the settings and options (passed down by the interfaces)."""
+
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    limits: Limits = field(default_factory=Limits)
+    parts_dir: Path | None = None  # None: <store>.parts beside the store
+    missing_limit: float = 0.2
+    allow_mass_missing: bool = False
 
 
 @dataclass
 class RunReport:
-    """What a run did, as recorded in ``runs``."""
+    """What a run did, as recorded in ``runs``, and what it did with an interrupted run's folder."""
 
     run: dict
+    notes: list[str] = field(default_factory=list)
 
     def __getattr__(self, name):
         return self.run[name]
 
 
-def previous_runs(con) -> list[dict]:
-    """Every earlier run, oldest first."""
-    rows = con.execute("select run_id, extract_sha256, status, list_versions from runs order by run_id").fetchall()
-    return [{"run_id": r[0], "sha256": r[1], "status": r[2], "list_versions": orjson.loads(r[3])} for r in rows]
-
-
-def repeat_of(runs: list[dict], sha256: str, versions: dict) -> dict | None:
-    """The complete run that already processed this file with these lists, if any."""
-    return next((r for r in runs if r["status"] == "complete" and r["sha256"] == sha256
-                 and r["list_versions"] == versions), None)
-
-
-def screen_store_chunk(screener: Screener, chunk: pl.DataFrame) -> pl.DataFrame:
-    """Screening results for one chunk of firm rows (reader columns plus delta keys), by credit code."""
-    result = screen_frame(screener, chunk.select(list(SCHEMA)), has_code=True)
-    keys = chunk.select("record", "credit_code", "version", "change", "name", "status", "content_hash", "abnormal_flag")
-    return result.drop("credit_code", "name").join(keys, on="record", how="left", maintain_order="left")
-
-
-def stored_firms_to_rescreen(stored: pl.DataFrame, exclude: pl.DataFrame) -> pl.DataFrame:
-    """Latest versions of stored firms not in this extract, as reader rows (a term list changed)."""
-    rows = stored.join(exclude.select("credit_code"), on="credit_code", how="anti")
-    return rows.with_columns(
-        pl.int_range(-rows.height, 0).alias("record"), pl.lit(None, pl.Utf8).alias("raw"),
-        pl.lit(None, pl.Utf8).alias("problem"), pl.lit("unchanged").alias("change"),
-        pl.col("abnormal").alias("abnormal_flag"), pl.col("abnormal").cast(pl.Utf8),
-        *[pl.lit(None, pl.Utf8).alias(c) for c in SCHEMA if c not in rows.columns and c not in ("record", "raw", "problem")],
-    )
-
-
-def summarised(screener_results: pl.DataFrame, priority: dict[str, int]) -> pl.DataFrame:
-    """Screening results with counting hits, lead regulator, lead category and suspension flag."""
-    if screener_results.is_empty():
-        return screener_results
-    summary = watchlist.summarise(screener_results, priority)
-    joined = screener_results.join(summary, on="credit_code", how="left", maintain_order="left")
-    return joined.with_columns(pl.col("counting_hits").fill_null(0), pl.col("suspended_term").fill_null(False),
-                               pl.col("hold").fill_null(False) if "hold" in joined.columns else pl.lit(False).alias("hold"))
-
-
-def with_hold(screened: pl.DataFrame) -> pl.DataFrame:
-    """``hold``: moving in (迁入) with a term of a Beijing suspension list."""
-    if screened.is_empty():
-        return screened
-    return screened.with_columns((pl.col("suspended_term") & pl.col("status").fill_null("").str.contains("迁入"))
-                                 .alias("hold"))
-
-
-def run_row(plan: "RunPlan", screened: int) -> dict:
-    """The ``runs`` row of a complete run."""
-    staged, kinds = plan.staged, delta.counts(plan.classified)
-    return {
-        "run_id": plan.run_id, "extract_file": str(plan.extract), "extract_sha256": plan.sha256, "as_of": plan.as_of,
-        "full_extract": plan.full, "started_at": plan.started, "finished_at": datetime.now(), "status": "complete",
-        "repeat_of": None, "rows_in": staged.rows_in, "rows_loaded": staged.firms.height,
-        "rows_rejected": staged.rejects.height, "firms_new": kinds["new"], "firms_changed": kinds["changed"],
-        "firms_updated": kinds["updated"], "firms_unchanged": kinds["unchanged"], "firms_missing": plan.gone.height,
-        "firms_screened": screened, "list_versions": plan.versions, "rescreened_all": plan.rescreen,
-    }
-
-
 @dataclass
 class RunPlan:
-    """Everything a run decided before screening: what to load, what to screen, its number."""
+    """Everything a run decided before screening: small (paths and counts), so it travels anywhere."""
 
     extract: Path
     db: Path
     sha256: str
+    fingerprint: list
     as_of: date
     full: bool
     started: datetime
     run_id: int
+    base_run: int
     versions: dict
+    options: RunOptions
     repeat_of: int | None = None
     rescreen: bool = False
-    staged: Staged | None = None
-    classified: pl.DataFrame | None = None
-    gone: pl.DataFrame | None = None
-    to_screen: pl.DataFrame | None = None
+    counts: dict = field(default_factory=dict)
+    folder: Path | None = None
+    parts: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
-    def chunks(self, chunk_rows: int) -> list[pl.DataFrame]:
-        """The firms to screen, in chunks (what a task runner maps over)."""
-        rows = self.to_screen if self.to_screen is not None else pl.DataFrame()
-        return [rows.slice(start, chunk_rows) for start in range(0, rows.height, chunk_rows)]
+    @property
+    def run_folder(self) -> RunFolder:
+        return RunFolder(self.folder.parent, self.run_id)
+
+    @property
+    def results_dir(self) -> Path:
+        return self.run_folder.results_dir
 
 
-def read_store(db: Path, query: str) -> pl.DataFrame | None:
-    """The result of a read query on the store (None for a new store without tables)."""
-    if not db.exists():
-        return None
-    con = open_writer(db)
+def file_fingerprint(path: Path) -> list:
+    """(size, modification time, inode) of a file: what changes when it is written to."""
+    found = path.stat()
+    return [found.st_size, found.st_mtime_ns, found.st_ino]
+
+
+def hashed(extract: Path) -> tuple[str, list]:
+    """(sha256, fingerprint) of an extract that did not change while it was hashed."""
+    before = file_fingerprint(extract)
+    sha256 = file_sha256(extract)
+    unchanged_while_read(extract, before)
+    return sha256, before
+
+
+def unchanged_while_read(extract: Path, before: list) -> None:
+    """Refuse an extract that changed since ``before`` (a file still being copied): nothing is recorded."""
+    if file_fingerprint(extract) != before:
+        raise ExtractError(f"{extract}: the file changed while it was read (is it still being copied?); nothing "
+                           "was recorded. Run again once it is complete")
+
+
+def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None, full: bool = False,
+             options: RunOptions | None = None, progress=lambda phase, rows: None) -> RunPlan:
+    """Decide what this run loads and screens, staging the extract and writing its parts (call with the
+    run lock held). Writes nothing to the store but a missing or stale read-only snapshot."""
+    options = options or RunOptions()
+    ensure_current(db)
+    runs = runlog.earlier_runs(db)
+    sha256, fingerprint = hashed(extract)
+    base = runs[-1]["run_id"] if runs else 0
+    plan = RunPlan(extract, db, sha256, fingerprint, as_of or date.today(), full, datetime.now(), base + 1, base,
+                   versions, options)
+    parts_dir = options.parts_dir or runfolder.default_parts_dir(db)
+    manifest = Manifest(plan.run_id, base, str(extract), sha256, fingerprint, versions, full)
+    plan.notes = tidy_orphans(parts_dir, manifest)
+    earlier = runlog.repeat_of(runs, sha256, versions)
+    if earlier:
+        plan.repeat_of = earlier["run_id"]
+        return plan
+    complete = [r for r in runs if r["status"] == "complete"]
+    plan.rescreen = bool(complete) and complete[-1]["list_versions"] != versions
+    folder = RunFolder(parts_dir, plan.run_id)
+    plan.folder = folder.path
     try:
-        if not con.execute("select count(*) from information_schema.tables where table_name = 'runs'").fetchall()[0][0]:
-            return None
-        return con.sql(query).pl()
+        if folder.planned and resumable(folder.manifest(), manifest):
+            plan.parts, plan.counts = folder.parts(), staged_counts(folder, options)
+        else:
+            folder.remove()
+            folder.create(manifest)
+            stage(plan, folder, progress)
+        if full and not options.allow_mass_missing:
+            delta.refuse_mass_missing(plan.counts, options.missing_limit, extract)
+    except BaseException:
+        folder.remove()  # a refused or failed plan leaves nothing behind
+        raise
+    return plan
+
+
+def resumable(found: Manifest | None, wanted: Manifest) -> bool:
+    """Whether an interrupted run's folder was planned for this very run: same run number on the same store
+    state, same file (sha256, size, time, inode), same lists, same full flag."""
+    if found is None:
+        return False
+    same = ("run_id", "base_run", "sha256", "fingerprint", "versions", "full")
+    return all(getattr(found, name) == getattr(wanted, name) for name in same)
+
+
+def tidy_orphans(parts_dir: Path, wanted: Manifest) -> list[str]:
+    """Remove the folders of interrupted runs that this run cannot resume; say what was done."""
+    notes = []
+    for orphan in runfolder.orphans(parts_dir):
+        found = orphan.manifest()
+        if orphan.planned and resumable(found, wanted):
+            done = sum(runfolder.screened(orphan.results_dir, p) for p in orphan.parts())
+            notes.append(f"resumed interrupted run {found.run_id} (planned {found.created_at}): its staged extract "
+                         f"and {done} of {len(orphan.parts())} screened parts kept")
+            continue
+        what = f"run {found.run_id} of {Path(found.extract).name}, planned {found.created_at}" if found else orphan.path.name
+        orphan.remove()
+        notes.append(f"removed the parts of an interrupted run ({what}); it left the store as it was")
+    return notes
+
+
+def stage(plan: RunPlan, folder: RunFolder, progress) -> None:
+    """Stage the extract in the run's folder, compare it with the store, write the parts to screen."""
+    from screening.store import staging
+
+    options = plan.options
+    con = connect(folder.staging, options.limits, folder.spill)
+    try:
+        has_store = staging.stage_run(con, plan.extract, plan.db, options.chunk_rows, progress,
+                                      lambda: unchanged_while_read(plan.extract, plan.fingerprint))
+        plan.counts = delta.classify(con, plan.full)
+        plan.parts = delta.write_parts(con, folder, plan.rescreen, has_store, options.chunk_rows,
+                                       lambda rows: progress("writing parts", rows))
+    finally:
+        con.close()
+    folder.mark_planned()
+
+
+def staged_counts(folder: RunFolder, options: RunOptions) -> dict:
+    """The counts of an interrupted run's staged extract (to resume it)."""
+    con = connect(folder.staging, options.limits, folder.spill, read_only=True)
+    try:
+        cursor = con.execute(statement("delta_counts"))
+        return dict(zip([c[0] for c in cursor.description], cursor.fetchall()[0]))
     finally:
         con.close()
 
 
-def earlier_runs(db: Path) -> list[dict]:
-    """Every earlier run of the store, oldest first."""
-    runs = read_store(db, "select run_id, extract_sha256, status, list_versions from runs order by run_id")
-    return [] if runs is None else [
-        {"run_id": r["run_id"], "sha256": r["extract_sha256"], "status": r["status"],
-         "list_versions": orjson.loads(r["list_versions"])} for r in runs.iter_rows(named=True)]
+def parts_to_screen(plan: RunPlan) -> list[Path]:
+    """The plan's parts whose results are not written yet (all of them, unless the run resumes)."""
+    return [p for p in plan.parts if not runfolder.screened(plan.results_dir, p)]
 
 
-def plan_run(extract: Path, db: Path, versions: dict, as_of: date | None = None, full: bool = False,
-             chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None) -> RunPlan:
-    """Read the store and the extract, and decide what this run loads and screens (writes nothing but a
-    missing or stale read-only snapshot, so analysts read the last complete state during the run)."""
-    ensure_current(db)
-    runs = earlier_runs(db)
-    plan = RunPlan(extract, db, file_sha256(extract), as_of or date.today(), full, datetime.now(),
-                   (runs[-1]["run_id"] if runs else 0) + 1, versions)
-    earlier = repeat_of(runs, plan.sha256, versions)
-    if earlier:
-        plan.repeat_of = earlier["run_id"]
-        return plan
-    latest = read_store(db, "select credit_code, version, content_hash, screen_hash from v_firms_latest")
-    latest = pl.DataFrame(schema=delta.LATEST) if latest is None else latest.cast(delta.LATEST)
-    plan.staged = stage_extract(extract, chunk_rows, lambda rows: progress("reading", rows))
-    plan.classified = delta.classify(plan.staged.firms, latest)
-    plan.gone = delta.missing(latest, plan.staged.firms) if full else latest.clear()
-    complete = [r for r in runs if r["status"] == "complete"]
-    plan.rescreen = bool(complete) and complete[-1]["list_versions"] != versions
-    plan.to_screen = plan.classified if plan.rescreen else plan.classified.filter(pl.col("change") != "unchanged")
-    if plan.rescreen:
-        stored = read_store(db, "select * from v_firms_latest")
-        plan.to_screen = pl.concat([plan.to_screen, stored_firms_to_rescreen(stored, plan.to_screen)],
-                                   how="diagonal_relaxed")
-    return plan
+def run_row(plan: RunPlan, screened: int) -> dict:
+    """The ``runs`` row of a complete run."""
+    counts = plan.counts
+    return {
+        "run_id": plan.run_id, "extract_file": str(plan.extract), "extract_sha256": plan.sha256, "as_of": plan.as_of,
+        "full_extract": plan.full, "started_at": plan.started, "finished_at": datetime.now(), "status": "complete",
+        "repeat_of": None, "rows_in": counts["rows_in"], "rows_loaded": counts["rows_loaded"],
+        "rows_rejected": counts["rows_rejected"], "firms_new": counts["firms_new"],
+        "firms_changed": counts["firms_changed"], "firms_updated": counts["firms_updated"],
+        "firms_unchanged": counts["firms_unchanged"], "firms_missing": counts["firms_missing"],
+        "firms_screened": screened, "list_versions": plan.versions, "rescreened_all": plan.rescreen,
+    }
 
 
-def screen_plan(plan: RunPlan, screen_chunk, chunk_rows: int, priority: dict[str, int]) -> pl.DataFrame:
-    """Screen the plan's chunks with ``screen_chunk`` (a function of one chunk) and summarise."""
-    results = [screen_chunk(chunk) for chunk in plan.chunks(chunk_rows)]
-    return summarise_screened(results, priority)
+def commit_run(plan: RunPlan) -> RunReport:
+    """Write the run in one transaction; refuse if another run committed since the plan was made. Then
+    publish the store's read-only snapshot and remove the run's folder (call with the run lock held)."""
+    if plan.repeat_of:  # the store stays as it was: one row in the run log, published on its own
+        row = runlog.repeated(plan.db, plan.repeat_of, plan.run_id, plan.started, plan.as_of)
+        runlog.record_repeat(plan.db, row)
+        return RunReport(row, plan.notes)
+    missing = parts_to_screen(plan)
+    if missing:
+        raise RuntimeError(f"{plan.db}: run {plan.run_id} has {len(missing)} part(s) not screened; not committing")
+    from screening.store import commit
+
+    results = [result_paths(plan.results_dir, p) for p in plan.parts]
+    row = run_row(plan, plan_screened(results))
+    commit.commit(plan.db, row, plan.run_folder.staging, [r[0] for r in results], [r[1] for r in results],
+                  plan.options.limits, plan.run_folder.spill)
+    ensure_current(plan.db)  # analysts' read-only snapshots: this run, complete
+    plan.run_folder.remove()
+    return RunReport(row, plan.notes)
 
 
-def summarise_screened(results: list[pl.DataFrame], priority: dict[str, int]) -> pl.DataFrame:
-    """Join chunk results and add counting hits, lead regulator and hold."""
-    results = [r for r in results if not r.is_empty()]
-    return with_hold(summarised(pl.concat(results, how="diagonal_relaxed"), priority)) if results else pl.DataFrame()
+def plan_screened(results: list[tuple[Path, Path]]) -> int:
+    """How many firms the result parts hold (some may have been screened by an interrupted run)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(firms).metadata.num_rows for firms, _ in results)
 
 
-def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) -> RunReport:
-    """Write the run in one transaction; refuse if another run committed since the plan was made.
-    Then publish the store's read-only snapshot (call with the run lock held)."""
-    with write_transaction(plan.db) as con:
-        apply_schema(con)
-        runs = previous_runs(con)
-        if (runs[-1]["run_id"] if runs else 0) + 1 != plan.run_id:
-            raise RunInProgress(f"{plan.db}: another run committed while this one was planned; run again")
-        if plan.repeat_of:
-            row = repeated_run(con, plan.repeat_of, plan.run_id, plan.started)
-        else:
-            write_run(con, plan.classified, plan.staged, screened, plan.gone, plan.run_id, plan.as_of, priority)
-            row = run_row(plan, screened.height)
-            writes.insert_run(con, row)
-    publish_after_write(plan.db)  # analysts' read-only snapshot: this run, complete
-    return RunReport(row)
-
-
-def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
-         chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None) -> RunReport:
-    """Run one scan of ``extract`` into the store at ``db``: plan, screen here, commit in one transaction.
-    ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
-    priority = screener.category_priority
+def scan(extract: Path, db: Path, screener: "Screener", as_of: date | None = None, full: bool = False,
+         chunk_rows: int = DEFAULT_CHUNK_ROWS, progress=lambda phase, rows: None,
+         options: RunOptions | None = None) -> RunReport:
+    """Run one scan of ``extract`` into the store at ``db``: plan, screen the parts here, commit in one
+    transaction. ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
+    options = options or RunOptions(chunk_rows=chunk_rows)
     with run_lock(db):
-        plan = plan_run(extract, db, screener.versions, as_of, full, chunk_rows, progress)
-
-        def screen_chunk(chunk: pl.DataFrame) -> pl.DataFrame:
-            progress("screening", chunk.height)
-            return screen_store_chunk(screener, chunk)
-
-        screened = screen_plan(plan, screen_chunk, chunk_rows, priority)
+        plan = plan_run(extract, db, screener.versions, as_of, full, options, progress)
+        if plan.parts:
+            from screening.store.parts import screen_part
+        for part in parts_to_screen(plan):
+            summary = screen_part(screener, part, plan.results_dir)
+            progress("screening", summary["firms"])
         progress("writing", 0)
-        return commit_run(plan, screened, priority)
+        return commit_run(plan)
 
 
-def repeated_run(con, earlier: int, run_id: int, started: datetime) -> dict:
-    """Record a repeat: same file and lists as ``earlier``; nothing else changes."""
-    columns = [c[0] for c in con.execute("describe runs").fetchall()]
-    original = dict(zip(columns, con.execute("select * from runs where run_id = ?", [earlier]).fetchall()[0]))
-    row = original | {"run_id": run_id, "started_at": started, "finished_at": datetime.now(), "status": "repeat",
-                      "repeat_of": earlier, "list_versions": orjson.loads(original["list_versions"]),
-                      "firms_screened": 0}
-    writes.insert_run(con, row)
-    return row
-
-
-def write_run(con, classified, staged, screened, gone, run_id, as_of, priority) -> None:
-    """Firm versions, rejects, screenings, hits, watch list and audit of one run."""
-    changed = classified.filter(pl.col("change") != "unchanged")
-    if not screened.is_empty():
-        regions = screened.select("credit_code", "region", "region_source").unique("credit_code", keep="first")
-        changed = changed.join(regions, on="credit_code", how="left", maintain_order="left")
-    else:
-        changed = changed.with_columns(pl.lit(None, pl.Utf8).alias("region"), pl.lit(None, pl.Utf8).alias("region_source"))
-    writes.insert_firm_versions(con, changed, run_id, as_of)
-    writes.touch_unchanged(con, classified.filter(pl.col("change") == "unchanged"), run_id, as_of)
-    writes.insert_rejects(con, staged.rejects, run_id)
-    if not screened.is_empty():
-        writes.insert_screenings(con, screened, run_id)
-        writes.insert_hits(con, screened, run_id)
-    screened_codes = set(screened["credit_code"].to_list()) if not screened.is_empty() else set()
-    unchanged = set(classified.filter(pl.col("change") == "unchanged")["credit_code"].to_list()) - screened_codes
-    persons.refresh_links(con, run_id)  # person–firm links (延伸监管) of the firm versions this run wrote
-    previous = con.sql("select * from watchlist").pl()
-    watch, audit = watchlist.update(previous, screened, unchanged, set(gone["credit_code"].to_list()), run_id,
-                                    as_of, datetime.now(), persons.related_to_confirmed(con))
-    writes.replace_watchlist(con, watch)
-    writes.insert_audit(con, audit)
-    outbox.fill(con, run_id)  # the hand-off entries of this run's changes, in the same transaction
+def plan_summary(plan: RunPlan) -> dict:
+    """The plan as plain data (what a flow logs)."""
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(plan).items() if k not in ("parts", "options")}

@@ -1,12 +1,24 @@
-"""Staging: an extract read and validated into firm rows to load and rejects to keep.
+"""Staging: an extract streamed into the run's own DuckDB file, validated, hashed, de-duplicated.
 
-Rows in = rows loaded + rows rejected, always. A record is rejected for a read problem, an
-empty name, a missing or invalid credit code, or a credit code already seen earlier in the same
-extract (the first one is loaded). Every reject keeps its raw source text.
+Python holds one chunk at a time; DuckDB holds the rest, on disk beyond its memory limit.
+
+1. **Read** (one pass over the file): each chunk from the reader is checked on columns
+   (:func:`screening.rules.validation.with_rejections`: read problems, empty names, damaged text, and the
+   key: a credit code's GB 32100 check character or a 15-digit registration number's ISO 7064 MOD 11,10
+   check digit, as polars expressions with python-stdnum as their oracle in the tests) and appended to ``incoming``, which hashes it on the way in SQL
+   (``sql/run/staging_insert_chunk.sql``: content hash over every stored field, screen hash over name
+   and scope, the same sha1 digests as before, so stored firms keep matching).
+2. **The stored firms** (``staging_stored.sql``): the latest version of every firm in the store (attached
+   read-only), for the delta.
+3. **Duplicates** (``staging_duplicates.sql``): a credit code seen twice loads its first usable record and
+   rejects the later ones naming the first — the rule and its wording are
+   :data:`screening.rules.validation.DUPLICATE`, which ``check`` applies too.
+4. **Raw text of rejects**: a reader that keeps no source text (Parquet, Excel) gets the record's fields
+   as JSON, computed for the rejected records only.
+
+Rows in = rows loaded + rows rejected, always: every record is one row of ``incoming``, rejected or not.
 """
 
-from dataclasses import dataclass
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -14,79 +26,77 @@ import polars as pl
 
 from screening.errors import ExtractError
 from screening.extract.headers import ALIASES, CANONICAL
-from screening.extract.readers import make_chunk, read_extract
-from screening.rules.validation import has_keys, with_rejections
-
-STORED = ("name", "scope", "address", "province", "district", "legal_rep", "status", "registered_on", "capital",
-          "abnormal", "shareholders")
-SCREENED = ("name", "scope")
-ABNORMAL_YES = {"是", "Y", "YES", "TRUE", "1", "经营异常", "列入", "异常"}
-REJECTS = {"source_file": pl.Utf8, "record": pl.Int64, "credit_code": pl.Utf8, "raw": pl.Utf8, "reason": pl.Utf8}
+from screening.extract.readers import read_extract
+from screening.rules.validation import DUPLICATE, has_keys, with_rejections
+from screening.store.sqlfiles import statement
+from screening.store.writes import insert_frame
 
 
-@dataclass
-class Staged:
-    """An extract ready to load: firms (one row per credit code) and rejects."""
-
-    firms: pl.DataFrame
-    rejects: pl.DataFrame
-    rows_in: int
-
-
-def digest(values: list[str | None]) -> str:
-    """sha1 of the fields joined by a unit separator (None as empty)."""
-    return hashlib.sha1("\x1f".join(v or "" for v in values).encode("utf-8")).hexdigest()
-
-
-def with_hashes(firms: pl.DataFrame) -> pl.DataFrame:
-    """Add ``content_hash`` (every stored field) and ``screen_hash`` (name and scope)."""
-    stored = firms.select(STORED).rows()
-    screened = firms.select(SCREENED).rows()
-    return firms.with_columns(
-        pl.Series("content_hash", [digest(list(r)) for r in stored], dtype=pl.Utf8),
-        pl.Series("screen_hash", [digest(list(r)) for r in screened], dtype=pl.Utf8),
-    )
+def stage_run(con, extract: Path, db: Path, chunk_rows: int, progress=lambda phase, rows: None,
+              read_done=lambda: None) -> bool:
+    """Steps 1–4 into the staging connection ``con``: read, stored firms, duplicates, raw text.
+    ``read_done`` is called once the file has been read (to check it did not change meanwhile). True when
+    the store has firms."""
+    stage_extract(con, extract, chunk_rows, lambda rows: progress("reading", rows))
+    read_done()
+    has_store = load_stored(con, db)
+    reject_duplicates(con)
+    fill_raw_text(con, chunk_rows)
+    return has_store
 
 
-def raw_text(row: dict) -> str:
-    """The raw source of a record: the text the reader kept, else its fields as JSON."""
-    if row.get("raw"):
-        return row["raw"]
-    return orjson.dumps({k: row.get(k) for k in CANONICAL if row.get(k) is not None}).decode("utf-8")
+def rejects(con) -> pl.DataFrame:
+    """The staged records not loaded: record, credit code, raw text, reason (in record order)."""
+    return con.sql("select record, credit_code, raw, rejected as reason from incoming where rejected is not null "
+                   "order by record").pl()
 
 
-def rejects_of(frame: pl.DataFrame, source: str) -> pl.DataFrame:
-    """Reject rows (source file, record, code, raw, reason) for the rejected records of a frame."""
-    rows = [{"source_file": source, "record": r["record"], "credit_code": r["credit_code"], "raw": raw_text(r),
-             "reason": r["rejected"]} for r in frame.iter_rows(named=True)]
-    return pl.DataFrame(rows, schema=REJECTS) if rows else pl.DataFrame(schema=REJECTS)
-
-
-def split_duplicates(firms: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(first record of each credit code, later records of a code already seen) in input order."""
-    first = firms.group_by("credit_code", maintain_order=True).agg(pl.col("record").min().alias("first_record"))
-    marked = firms.join(first, on="credit_code", how="left", maintain_order="left")
-    later = marked.filter(pl.col("record") != pl.col("first_record")).with_columns(
-        pl.format("duplicate credit code in this extract (first at record {})", pl.col("first_record")).alias("rejected"))
-    return marked.filter(pl.col("record") == pl.col("first_record")).drop("first_record"), later.drop("first_record")
-
-
-def stage_extract(path: Path, chunk_rows: int, on_chunk=lambda rows: None) -> Staged:
-    """Read and validate the whole extract; ``on_chunk`` is told how many rows each chunk had."""
-    loaded, rejects, rows_in = [], [], 0
+def stage_extract(con, path: Path, chunk_rows: int, on_chunk=lambda rows: None) -> None:
+    """Read the extract at ``path`` chunk by chunk into ``incoming`` (validated, keys checked, hashed)."""
+    con.execute(statement("staging_schema"))
+    known = {row[0] for row in con.execute("describe incoming").fetchall()} - {"content_hash", "screen_hash"}
     for chunk in read_extract(path, chunk_rows):
         if chunk.height and not has_keys(chunk):
             raise ExtractError(f"{path}: the store needs a credit code column; accepted headers: "
                                f"{', '.join(ALIASES['credit_code'])} (or a 15-digit registration number column: "
                                f"{', '.join(ALIASES['registration_number'])})")
-        frame = with_rejections(chunk, has_code=True)
-        rows_in += frame.height
-        loaded.append(frame.filter(pl.col("rejected").is_null()))
-        rejects.append(rejects_of(frame.filter(pl.col("rejected").is_not_null()), str(path)))
+        frame = with_rejections(chunk, has_code=True)  # keys checked on columns (GB 32100, ISO 7064 MOD 11,10)
+        insert_frame(con, statement("staging_insert_chunk"), frame.select([c for c in frame.columns if c in known]))
         on_chunk(frame.height)
-    firms = pl.concat(loaded) if loaded else with_rejections(make_chunk([]), True)
-    firms, duplicates = split_duplicates(firms)
-    rejects.append(rejects_of(duplicates, str(path)))
-    abnormal = pl.col("abnormal").str.strip_chars().str.to_uppercase().is_in(list(ABNORMAL_YES)).fill_null(False)
-    firms = with_hashes(firms).with_columns(abnormal.alias("abnormal_flag"))
-    return Staged(firms, pl.concat(rejects), rows_in)
+
+
+def load_stored(con, db: Path) -> bool:
+    """Fill ``stored`` with the store's latest firm versions (the store attached read-only as ``store``);
+    False when there is no store yet."""
+    if not db.exists():
+        return False
+    con.execute("attach ? as store (read_only)", [str(db)])
+    has_firms = con.execute("select count(*) from duckdb_tables() where database_name = 'store' "
+                            "and table_name = 'firms'").fetchall()[0][0]
+    if has_firms:
+        con.execute(statement("staging_stored"))
+    return bool(has_firms)
+
+
+def reject_duplicates(con) -> None:
+    """Later records of a credit code already loaded are rejected, naming the first."""
+    con.execute(statement("staging_duplicates"), {"template": DUPLICATE})
+
+
+def raw_text(row: dict) -> str:
+    """The raw source of a record whose reader kept none: its non-empty fields as JSON."""
+    return orjson.dumps({k: row.get(k) for k in CANONICAL if row.get(k) is not None}).decode("utf-8")
+
+
+def fill_raw_text(con, batch_rows: int) -> None:
+    """Give every reject without source text its fields as JSON (rejects only: few)."""
+    batches = con.sql(statement("staging_rejects_without_raw")).to_arrow_reader(batch_rows)
+    writer = con.cursor()
+    writer.execute("create table if not exists raws (record bigint, raw varchar)")
+    for batch in batches:
+        rows = pl.from_arrow(batch).iter_rows(named=True)
+        frame = pl.DataFrame([{"record": r["record"], "raw": raw_text(r)} for r in rows],
+                             schema={"record": pl.Int64, "raw": pl.Utf8})
+        insert_frame(writer, "insert into raws select * from staged", frame)
+    writer.close()
+    con.execute("update incoming set raw = r.raw from raws r where r.record = incoming.record")

@@ -8,7 +8,7 @@ from screening.store.database import fetch_dicts, reading
 
 RUNS = ("select run_id, status, repeat_of, extract_file, as_of, started_at, finished_at, rows_in, rows_loaded,"
         " rows_rejected, firms_new, firms_changed, firms_updated, firms_unchanged, firms_missing, firms_screened,"
-        " list_versions, rescreened_all from runs order by run_id desc limit ?")
+        " list_versions, rescreened_all from v_runs order by run_id desc limit ?")
 
 
 def last_runs(db: Path, limit: int = 10) -> tuple[list[dict], dict[str, int]]:

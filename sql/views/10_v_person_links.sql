@@ -7,8 +7,5 @@ select p.person_name, p.role, p.credit_code, f.name, coalesce(w.status, 'not lis
 from person_links p
 left join v_firms_latest f on f.credit_code = p.credit_code
 left join watchlist w on w.credit_code = p.credit_code
-left join (
-    select credit_code, decision from decisions
-    qualify row_number() over (partition by credit_code order by decided_at desc, decision_id desc) = 1
-) d on d.credit_code = p.credit_code
+left join v_latest_decisions d on d.credit_code = p.credit_code
 order by links_of_person desc, p.person_name, p.credit_code;

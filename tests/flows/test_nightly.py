@@ -12,9 +12,10 @@ import yaml
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
+from conftest import query
 from flows.nightly import nightly_registry_scan
 from screening.settings import REPO_ROOT
-from screening.store import scan
+from screening.store import commit, scan
 from screening.errors import ConfigError, ExtractError, RunInProgress
 from screening.store.lock import run_lock
 
@@ -70,9 +71,7 @@ def test_flow_processes_each_extract_once(drop, tmp_path):
     assert run_flow(drop, db) == []  # nothing new in the drop folder
     shutil.copy(SAMPLE, drop / "same_bytes_again.csv")
     assert run_flow(drop, db) == []  # processed once, by sha256
-    con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("select count(*) from v_watchlist_current").fetchall()[0][0] == 13
-    con.close()
+    assert query(db, "select count(*) from v_watchlist_current") == [(13,)]
 
 
 def test_several_extracts_in_a_night_are_processed_in_order(drop, tmp_path):
@@ -90,10 +89,14 @@ def test_a_failed_run_leaves_the_store_as_it_was_and_a_rerun_processes_it(drop, 
     second = (drop / "extract_1.csv").read_text(encoding="utf-8").replace("投资管理；资产管理；", "技术开发；", 1)
     (drop / "extract_2.csv").write_text(second, encoding="utf-8")
 
-    def broken(*args, **kwargs):
-        raise OSError("disk full (injected)")
+    real = commit.run_step
 
-    monkeypatch.setattr(scan.writes, "replace_watchlist", broken)
+    def broken(con, name, params=None):
+        if name == "watch_list":
+            raise OSError("disk full (injected)")
+        return real(con, name, params)
+
+    monkeypatch.setattr(commit, "run_step", broken)
     with pytest.raises(OSError, match="injected"):
         run_flow(drop, db)
     assert store_tables(db) == before

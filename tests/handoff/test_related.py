@@ -2,13 +2,13 @@
 
 from datetime import date
 
-import duckdb
 import pytest
 from stdnum.cn import uscc
 
 from conftest import query, write_csv
 from screening.extract.persons import Person, links_of, person_key, persons
 from screening.handoff.related import related
+from screening.store.database import open_store
 from screening.store.decisions import decide
 from screening.store.scan import scan
 from screening.store.secret import store_secret
@@ -108,7 +108,7 @@ def test_changed_firm_gets_its_links_rewritten(store, tmp_path, screener):
     (E, []),  # 张三 without an ID is not 张三 with one
 ])
 def test_related_lists_other_firms_of_the_same_person(store, firm, expected):
-    con = duckdb.connect(str(store), read_only=True)
+    con = open_store(store)
     try:
         found = related(con, firm)
     finally:
@@ -119,7 +119,7 @@ def test_related_lists_other_firms_of_the_same_person(store, firm, expected):
 
 def test_related_of_a_confirmed_firm_carries_watch_status(store, run):
     decide(store, A, "confirm", "平台实际从事投资管理", "analyst")
-    con = duckdb.connect(str(store), read_only=True)
+    con = open_store(store)
     try:
         found = {r["credit_code"]: r for r in related(con, A)}
     finally:
@@ -137,8 +137,8 @@ def test_related_unknown_firm_exits_2(store, run):
 
 
 def test_confirming_a_firm_raises_the_firms_of_its_persons(store, tmp_path, screener):
-    def priorities():
-        return {c: (p, r) for c, p, r in query(store, "select credit_code, priority, priority_reason from watchlist")}
+    def priorities():  # the live order (a decision moves the firms it relates at once, without a run)
+        return {c: (p, r) for c, p, r in query(store, "select credit_code, priority, priority_reason from v_watchlist")}
 
     before = priorities()
     assert before[A][0] == 1 and before[C][0] == 2 and "延伸监管" not in before[C][1]

@@ -80,3 +80,21 @@ def test_malformed_list_names_file_and_entry(keywords, edit, message):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(TermListError, match=message):
         load_lists(keywords)
+
+
+def test_list_versions_from_the_files_alone_are_the_loaded_lists_versions(screener, tmp_path):
+    """A scan knows the versions before it builds a screener (a repeat never builds one): they must agree."""
+    import shutil
+
+    from screening.rules.termlists import list_versions
+    from screening.settings import get_settings
+
+    assert list_versions(get_settings().keywords_dir) == screener.versions
+    keywords = tmp_path / "keywords"
+    shutil.copytree(get_settings().keywords_dir, keywords)
+    national = keywords / "national.toml"
+    national.write_text(national.read_text(encoding="utf-8") + '\n[[term]]\nterm = "众投"\ncategory = "股权众筹"\n'
+                        'source = "test"\n', encoding="utf-8")
+    changed = list_versions(keywords)
+    assert changed == {term_list.id: term_list.version for term_list in load_lists(keywords)}
+    assert changed["national"] != screener.versions["national"]

@@ -33,7 +33,7 @@ def store(tmp_path, screener) -> Path:
 
 
 def counts(db: Path) -> tuple[int, int]:
-    return query(db, "select (select count(*) from decisions), (select count(*) from audit)")[0]
+    return query(db, "select (select count(*) from decisions), (select count(*) from v_audit)")[0]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_decision_recorded_with_content_hash_and_audit(store, decision):
     assert len(stored) == 1
     assert stored[0][:5] == (1, FLAGGED, decision, "经核实从事投资管理", "张三")
     assert start <= stored[0][5] <= datetime.now() and stored[0][6] == content_hash
-    audit = query(store, "select run_id, credit_code, old_status, new_status, reason from audit "
+    audit = query(store, "select run_id, credit_code, old_status, new_status, reason from v_audit "
                          "where reason like 'decision%'")
     assert audit == [(None, FLAGGED, "new", "new", f"decision {decision} by 张三: 经核实从事投资管理")]
 
@@ -139,3 +139,46 @@ def test_cli_decide_refuses_with_exit_2(run, store, args, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert query(store, "select count(*) from decisions") == [(0,)]
+
+
+def test_a_decision_writes_its_ledger_only_and_readers_see_it_at_once(store):
+    """Publishing costs what the write changed: the store and its snapshot are not touched, the ledger's
+    snapshot is published, and an analyst's connection shows the decision."""
+    from screening.store.database import open_reader
+    from screening.store.ledgers import DECISIONS
+    from screening.store.publish import fingerprint, is_current, snapshot_path
+
+    untouched = fingerprint(store), fingerprint(snapshot_path(store))
+    decide(store, FLAGGED, "confirm", "核实", "cli:张三")
+    assert (fingerprint(store), fingerprint(snapshot_path(store))) == untouched
+    ledger = DECISIONS.path(store)
+    assert is_current(ledger) and snapshot_path(ledger).exists()
+    con = open_reader(store)
+    try:
+        assert con.execute("select decision, decided_by from v_watchlist_current where credit_code = ?",
+                           [FLAGGED]).fetchall() == [("confirm", "cli:张三")]
+        assert con.execute("select count(*) from v_review_queue").fetchall() == [(1,)]  # OTHER is left
+    finally:
+        con.close()
+
+
+def test_decisions_of_a_store_from_before_the_ledger_are_moved_into_it(store):
+    """A store whose decisions table is its own: the first decision moves its rows into the ledger first."""
+    import duckdb
+
+    from screening.store.ledgers import DECISIONS
+
+    DECISIONS.path(store).unlink()
+    con = duckdb.connect(str(store))
+    con.execute("drop view decisions")
+    con.execute("create table decisions (decision_id bigint primary key, credit_code varchar not null, decision "
+                "varchar not null, reason varchar not null, decided_by varchar not null, decided_at timestamp not "
+                "null, content_hash varchar not null)")
+    con.execute("insert into decisions select 1, ?, 'refer', '旧决定', '李四', now(), content_hash from watchlist "
+                "where credit_code = ?", [OTHER, OTHER])
+    con.close()
+    row = decide(store, FLAGGED, "confirm", "核实", "张三")
+    assert row["decision_id"] == 2
+    assert query(store, "select decision_id, credit_code, decision from decisions order by 1") == [
+        (1, OTHER, "refer"), (2, FLAGGED, "confirm")]
+    assert query(store, "select count(*) from duckdb_tables() where table_name = 'decisions'") == [(1,)]  # the ledger's

@@ -7,7 +7,7 @@ import pytest
 from conftest import query
 from screening.store import outbox
 from screening.store.outbox import idempotency_key
-from screening.store import writes
+from screening.store import commit
 from screening.store.database import open_writer
 from store_scenario import FIRST, GONE, HOLD, NEWCO, P2P, RENAMED, SCOPE, SECOND, STEADY, Crash, Store, snapshot
 
@@ -87,21 +87,33 @@ def test_filling_the_same_run_twice_adds_nothing(store):
         con.close()
 
 
-def crash(*args, **kwargs):
-    raise Crash("simulated crash")
+def crash_at(monkeypatch, step: str, during_fill: bool = False) -> None:
+    """Crash the commit at ``step``, or while filling the outbox (after its insert ran)."""
+    real = commit.run_step
+
+    def crashing(con, name, params=None):
+        if name == step and not during_fill:
+            raise Crash("simulated crash")
+        result = real(con, name, params)
+        if name == step:
+            raise Crash("simulated crash after the outbox insert")
+        return result
+
+    monkeypatch.setattr(commit, "run_step", crashing)
 
 
 @pytest.mark.parametrize(
-    ("module", "step"),
-    [(writes, "insert_run"),  # after the outbox was filled, before the run row and the commit
-     (outbox, "insert_frame")],  # while filling, after the watch list and audit were written
+    ("step", "during_fill"),
+    [("commit_run_row", False),  # after the outbox was filled, before the run row and the commit
+     ("outbox", True)],  # while filling, after the watch list and audit were written
     ids=["after-fill", "during-fill"],
 )
-def test_a_crash_late_in_the_run_leaves_neither_watch_list_change_nor_outbox_rows(store, monkeypatch, module, step):
+def test_a_crash_late_in_the_run_leaves_neither_watch_list_change_nor_outbox_rows(store, monkeypatch, step,
+                                                                                   during_fill):
     store.scan(FIRST, day=1)
     before = snapshot(store.db)
     second = store.extract(SECOND)
-    monkeypatch.setattr(module, step, crash)
+    crash_at(monkeypatch, step, during_fill)
     with pytest.raises(Crash):
         store.scan(second, day=2, full=True)
     after = snapshot(store.db)

@@ -12,6 +12,7 @@ from stdnum.cn import uscc
 from conftest import query, write_csv
 from screening.errors import StoreError
 from screening.extract.persons import Person, person_key
+from screening.store.database import open_store
 from screening.store.publish import snapshot_path
 from screening.store.scan import scan
 from screening.store.secret import secret_path, store_secret
@@ -47,12 +48,13 @@ def store(tmp_path, screener):
 
 
 def every_text(db) -> str:
-    """Every text value of every table and view of a store file, as one string."""
-    con = duckdb.connect(str(db), read_only=True)
+    """Every text value of every table and view of a store file and its ledgers, as one string."""
+    con = open_store(db)
     try:
-        names = [r[0] for r in con.execute("select table_name from duckdb_tables() union all "
-                                           "select view_name from duckdb_views() where not internal").fetchall()]
-        return "\n".join(repr(con.execute(f'select * from "{name}"').fetchall()) for name in names)  # noqa: S608
+        names = con.execute("select database_name, table_name from duckdb_tables() union all "
+                            "select database_name, view_name from duckdb_views() where not internal").fetchall()
+        return "\n".join(repr(con.execute(f'select * from "{database}"."{name}"').fetchall())  # noqa: S608
+                         for database, name in names)
     finally:
         con.close()
 

@@ -15,7 +15,8 @@ from stdnum.cn import uscc
 
 from conftest import write_csv
 from screening.store import publish as published
-from screening.store.database import open_reader
+from screening.store.database import open_reader, open_store
+from screening.store.ledgers import DECISIONS, RUNLOG
 from screening.store.decisions import decide
 from screening.errors import RunInProgress, StoreMissing
 from screening.store.lock import lock_path
@@ -25,7 +26,7 @@ from screening.store.publish import (fingerprint, is_current, is_snapshot, lefto
 from screening.store.scan import scan
 
 HEADER = ["企业名称", "统一社会信用代码", "经营范围"]
-STATE = "select (select count(*) from runs), (select count(*) from watchlist), (select count(*) from decisions)"
+STATE = "select (select count(*) from v_runs), (select count(*) from watchlist), (select count(*) from decisions)"
 
 
 def code(base: str) -> str:
@@ -55,8 +56,9 @@ def store(tmp_path, screener, extracts) -> Path:
 
 
 def state(path: Path) -> tuple[int, int, int]:
-    """(runs, watch-list rows, decisions) of a database file, opened read-only directly."""
-    with closing(duckdb.connect(str(path), read_only=True)) as con:
+    """(runs, watch-list rows, decisions) of a store or snapshot file opened read-only directly (with its
+    decisions ledger, or the ledger's snapshot, attached)."""
+    with closing(open_store(path)) as con:
         return con.execute(STATE).fetchall()[0]
 
 
@@ -120,22 +122,24 @@ def test_a_run_publishes_a_complete_current_snapshot(store):
 @pytest.mark.parametrize("write", ["second run", "repeat run", "decision"])
 def test_every_write_publishes(store, screener, extracts, write):
     expected = {"second run": (2, 2, 0), "repeat run": (2, 1, 0), "decision": (1, 1, 1)}[write]
+    store_snapshot = fingerprint(snapshot_path(store))
     if write == "decision":
         decide(store, FLAGGED, "confirm", "核实", "张三")
     else:
         scan(extracts[1] if write == "second run" else extracts[0], store, screener, as_of=date(2024, 1, 2))
-    assert is_current(store)
+    assert is_current(store) and is_current(DECISIONS.path(store)) and is_current(RUNLOG.path(store))
     assert state(snapshot_path(store)) == state(store) == expected
+    # a decision and a repeat change their ledger only: the store's snapshot is not copied again
+    assert (fingerprint(snapshot_path(store)) == store_snapshot) is (write in ("decision", "repeat run"))
 
 
 def test_publish_includes_changes_still_in_the_write_ahead_log(store):
     with closing(duckdb.connect(str(store))) as con:  # a writer that ended without checkpointing
         con.execute("pragma disable_checkpoint_on_shutdown")
-        con.execute("insert into decisions select 99, credit_code, 'refer', 'x', 'y', now(), content_hash "
-                    "from watchlist")
+        con.execute("delete from watchlist")
     assert store.with_name(store.name + ".wal").exists()
     publish(store)
-    assert state(snapshot_path(store)) == (1, 1, 1)
+    assert state(snapshot_path(store)) == (1, 0, 0)
     assert not store.with_name(store.name + ".wal").exists()
 
 
@@ -151,7 +155,8 @@ def test_publish_removes_what_a_killed_publish_left(store, tmp_path):
     publish(store)
     assert leftover_temp_files(store) == [] and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if "published" in p.name) == [
-        "other.published.duckdb.publishing-abc123", "registry.published.duckdb"]
+        "other.published.duckdb.publishing-abc123", "registry.decisions.published.duckdb", "registry.published.duckdb",
+        "registry.runlog.published.duckdb"]
 
 
 def test_publish_leaves_no_temp_file_when_the_copy_fails(store, monkeypatch):

@@ -12,7 +12,9 @@ from conftest import query, write_csv
 from screening.errors import ExtractError
 from screening.rules.screener import Screener, product_screener
 from screening.settings import get_settings
-from screening.store import writes
+from screening.store import commit
+from screening.store.ledgers import RUNLOG
+from screening.store.publish import fingerprint, is_current, snapshot_path
 from screening.store.decisions import decide
 from screening.store.scan import scan
 from store_scenario import (code, HEADER, SCOPE, RENAMED, STEADY, GONE, PLAIN, HOLD, NEWCO, LATER, BAD_CHECKSUM, ROW, NEWCO_ROW, EMPTY_NAME, BAD_ROW, FIRST, SECOND, TABLES, snapshot, watch, run_row, Store, Crash, crash, P2P, SCOPE_2, RENAMED_2)
@@ -77,7 +79,7 @@ def test_abnormal_firm_first_and_beijing_move_in_held(store):
     store.scan(FIRST)
     entries = watch(store.db)
     assert entries[P2P]["priority"] == 1 and entries[P2P]["abnormal"] is True
-    assert entries[P2P]["priority_reason"].startswith("经营异常名录 first")
+    assert entries[P2P]["priority_reason"].startswith("经营异常名录优先")
     assert entries[P2P]["lead_category"] == "P2P网络借贷" and entries[P2P]["lead_regulator"] == "银监局"
     assert entries[HOLD]["hold"] is True and entries[HOLD]["status"] == "new"
     assert entries[HOLD]["counting_hits"] == 0 and entries[HOLD]["region"] == "110108"
@@ -109,11 +111,13 @@ def test_same_file_again_is_a_repeat_and_changes_nothing(store):
     store.scan(path, day=1)
     decide(store.db, STEADY, "confirm", "核实为理财顾问", "王五")
     before = snapshot(store.db)
+    untouched = fingerprint(store.db), fingerprint(snapshot_path(store.db))
     report = store.scan(path, day=5)
     after = snapshot(store.db)
     assert report.status == "repeat" and report.repeat_of == 1 and report.run_id == 2
-    assert {t: rows for t, rows in after.items() if t != "runs"} == {t: rows for t, rows in before.items() if t != "runs"}
-    assert set(before["runs"]) < set(after["runs"]) and len(after["runs"]) == len(before["runs"]) + 1
+    assert after == before  # nothing in the store changes: the repeat is a row of the run log beside it
+    assert (fingerprint(store.db), fingerprint(snapshot_path(store.db))) == untouched  # nor is it published again
+    assert is_current(RUNLOG.path(store.db))
     repeat = run_row(store.db, 2)
     original = run_row(store.db, 1)
     assert (repeat["status"], repeat["repeat_of"], repeat["firms_screened"]) == ("repeat", 1, 0)
@@ -122,6 +126,43 @@ def test_same_file_again_is_a_repeat_and_changes_nothing(store):
     again = store.scan(path, day=6)
     assert (again.status, again.repeat_of, again.run_id) == ("repeat", 1, 3)
     assert query(store.db, "select count(*) from hits where run_id > 1") == [(0,)]
+
+
+def test_the_same_file_after_a_later_run_is_processed_again(store):
+    """A repeat is a repeat of the store's current state: once run 2 changed SCOPE, the first file again
+    brings its 投资管理 back (processed as any extract), and only then is it a repeat."""
+    first = store.extract(FIRST)
+    store.scan(first, day=1)
+    store.scan([ROW[P2P], SCOPE_2], day=2)
+    assert watch(store.db)[SCOPE]["status"] == "cleared"
+    again = store.scan(first, day=3)
+    assert (again.status, again.repeat_of, again.firms_changed) == ("complete", None, 1)
+    assert (watch(store.db)[SCOPE]["status"], watch(store.db)[SCOPE]["version"]) == ("changed", 3)
+    assert store.scan(first, day=4).repeat_of == 3
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused_and_never_counts_as_read(store, monkeypatch):
+    """A file still being copied: refused, nothing recorded, so its complete version is not a 'repeat'."""
+    from screening.store import staging
+
+    store.scan(FIRST, day=1)
+    before = snapshot(store.db)
+    path = store.extract(SECOND)
+    complete = path.read_bytes()
+    path.write_bytes(complete[: len(complete) // 2])  # half copied …
+    real = staging.stage_extract
+
+    def copy_finishes_while_read(*args, **kwargs):
+        real(*args, **kwargs)
+        path.write_bytes(complete)  # … and the copy completes while the run reads it
+
+    monkeypatch.setattr(staging, "stage_extract", copy_finishes_while_read)
+    with pytest.raises(ExtractError, match="changed while it was read"):
+        store.scan(path, day=2)
+    assert snapshot(store.db) == before and not (store.dir / "store.parts").exists()
+    monkeypatch.undo()
+    report = store.scan(path, day=2)
+    assert (report.status, report.rows_in, report.firms_changed) == ("complete", 9, 2)
 
 
 def test_a_copy_of_the_file_under_another_name_is_a_repeat(store):
@@ -378,32 +419,40 @@ def test_decision_persists_until_the_registration_changes(store):
 
 # ---------------------------------------------------------------- crash safety
 
-LATE_STEPS = ["insert_run", "replace_watchlist", "insert_audit", "insert_hits", "insert_firm_versions",
-              "touch_unchanged", "insert_rejects"]
+def crash_at(monkeypatch, step: str) -> None:
+    """Make the commit crash when it reaches ``step`` (one of commit.STEPS)."""
+    real = commit.run_step
+
+    def crashing(con, name, params=None):
+        if name == step:
+            crash()
+        return real(con, name, params)
+
+    monkeypatch.setattr(commit, "run_step", crashing)
 
 
-
-
-@pytest.mark.parametrize("step", LATE_STEPS)
+@pytest.mark.parametrize("step", commit.STEPS)
 def test_a_crash_leaves_the_store_as_before(store, monkeypatch, step):
     store.scan(FIRST, day=1)
     decide(store.db, STEADY, "confirm", "核实", "王五")
     before = snapshot(store.db)
     second = store.extract(SECOND)
-    monkeypatch.setattr(writes, step, crash)
+    crash_at(monkeypatch, step)
     with pytest.raises(Crash):
         store.scan(second, day=2, full=True)
     assert snapshot(store.db) == before
     monkeypatch.undo()
     report = store.scan(second, day=2, full=True)
     assert report.status == "complete" and report.run_id == 2
+    assert [note.split(" (")[0] for note in report.notes] == ["resumed interrupted run 2"]  # its parts were kept
     assert watch(store.db)[SCOPE]["status"] == "cleared"
+    assert not (store.dir / "store.parts").exists()  # the run's folder goes with its commit
 
 
-@pytest.mark.parametrize("step", ["insert_run", "replace_watchlist", "insert_firm_versions"])
+@pytest.mark.parametrize("step", ["commit_run_row", "watch_list", "commit_firm_versions"])
 def test_a_crash_on_a_new_store_leaves_no_tables(store, monkeypatch, step):
     path = store.extract(FIRST)
-    monkeypatch.setattr(writes, step, crash)
+    crash_at(monkeypatch, step)
     with pytest.raises(Crash):
         store.scan(path)
     assert snapshot(store.db) in (None, {})
@@ -412,14 +461,19 @@ def test_a_crash_on_a_new_store_leaves_no_tables(store, monkeypatch, step):
     assert len(watch(store.db)) == 6
 
 
-def test_a_crash_while_recording_a_repeat_leaves_the_store_as_before(store, monkeypatch):
+def test_a_crash_while_recording_a_repeat_leaves_the_store_and_the_run_log_as_before(store, monkeypatch):
+    from screening.store import runlog
+
     path = store.extract(FIRST)
     store.scan(path)
-    before = snapshot(store.db)
-    monkeypatch.setattr(writes, "insert_run", crash)
-    with pytest.raises(Crash):
-        store.scan(path, day=2)
-    assert snapshot(store.db) == before
+    store.scan(path, day=2)  # run 2: a repeat, in the run log
+    before = snapshot(store.db), query(store.db, "select run_id, status from v_runs order by 1")
+    monkeypatch.setattr(runlog, "INSERT_REPEAT", "insert into no_such_table values (1)")  # the insert fails
+    with pytest.raises(Exception):
+        store.scan(path, day=3)
+    assert (snapshot(store.db), query(store.db, "select run_id, status from v_runs order by 1")) == before
+    monkeypatch.undo()
+    assert (store.scan(path, day=3).run_id, run_row(store.db, 3)["repeat_of"]) == (3, 1)
 
 
 def test_an_unreadable_extract_leaves_the_store_as_before(store):
@@ -430,3 +484,10 @@ def test_an_unreadable_extract_leaves_the_store_as_before(store):
     with pytest.raises(ExtractError, match="credit code"):
         store.scan(bad, day=2)
     assert snapshot(store.db) == before
+
+
+def test_the_default_part_size_is_the_readers_chunk_size():
+    from screening.extract.readers import CHUNK_ROWS
+    from screening.store.scan import DEFAULT_CHUNK_ROWS, RunOptions
+
+    assert DEFAULT_CHUNK_ROWS == CHUNK_ROWS == RunOptions().chunk_rows

@@ -29,12 +29,12 @@ SECOND = [HEADER, ["上海甲企业管理有限公司", A, "企业管理咨询"]
 
 @pytest.fixture
 def store(tmp_path, screener) -> Path:
-    """Run 1 (5 rows: 2 loaded, 3 rejected), run 2 (3 rows, all loaded), run 3 (a repeat of run 1)."""
+    """Run 1 (5 rows: 2 loaded, 3 rejected), run 2 (3 rows, all loaded), run 3 (a repeat of run 2)."""
     db = tmp_path / "store.duckdb"
-    first = write_csv(tmp_path / "first.csv", FIRST)
-    scan(first, db, screener, as_of=date(2024, 1, 1))
-    scan(write_csv(tmp_path / "second.csv", SECOND), db, screener, as_of=date(2024, 1, 2))
-    scan(first, db, screener, as_of=date(2024, 1, 3))
+    scan(write_csv(tmp_path / "first.csv", FIRST), db, screener, as_of=date(2024, 1, 1))
+    second = write_csv(tmp_path / "second.csv", SECOND)
+    scan(second, db, screener, as_of=date(2024, 1, 2))
+    scan(second, db, screener, as_of=date(2024, 1, 3))
     return db
 
 
@@ -43,9 +43,9 @@ def test_last_runs_reconcile_and_show_repeats(store, screener):
     assert [r["run_id"] for r in runs] == [3, 2, 1]  # newest first
     by_id = {r["run_id"]: r for r in runs}
     assert [(by_id[i]["rows_in"], by_id[i]["rows_loaded"], by_id[i]["rows_rejected"]) for i in (1, 2, 3)] == [
-        (5, 2, 3), (3, 3, 0), (5, 2, 3)]
+        (5, 2, 3), (3, 3, 0), (3, 3, 0)]
     assert all(r["reconciled"] is True and r["rows_in"] == r["rows_loaded"] + r["rows_rejected"] for r in runs)
-    assert (by_id[3]["status"], by_id[3]["repeat_of"], by_id[3]["firms_screened"]) == ("repeat", 1, 0)
+    assert (by_id[3]["status"], by_id[3]["repeat_of"], by_id[3]["firms_screened"]) == ("repeat", 2, 0)
     assert (by_id[1]["status"], by_id[1]["repeat_of"]) == ("complete", None)
     assert (by_id[2]["firms_new"], by_id[2]["firms_changed"], by_id[2]["firms_unchanged"]) == (1, 2, 0)
     assert all(r["list_versions"] == screener.versions for r in runs)
@@ -78,7 +78,7 @@ def test_cli_status(run, store):
     result = run("status", "--db", store)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "repeat of 1" in out
+    assert "repeat of 2" in out
     assert "first.csv" in out and "second.csv" in out
     assert "NO" not in out and out.count("yes") >= 3
     assert "watch list: cleared 1, new 1" in out
@@ -96,7 +96,7 @@ def test_cli_status_shows_a_run_that_does_not_reconcile(run, store):
 
 def test_cli_status_runs_option(run, store):
     result = run("status", "--db", store, "--runs", "1")
-    assert "repeat of 1" in result.stdout and "second.csv" not in result.stdout
+    assert "repeat of 2" in result.stdout and "first.csv" not in result.stdout
 
 
 def test_cli_status_of_a_missing_store_exits_2(run, tmp_path):
