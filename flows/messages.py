@@ -85,18 +85,16 @@ def changed_while_read(extract: Extract) -> None:
                              "(still being copied?); a later run takes it when it is complete")
 
 
-def screened(futures: Sequence) -> list[dict]:
-    """The summaries of the screening futures (one per part), in order, logging progress at every tenth
-    of the parts, then one line: firms screened, parts, worker processes."""
-    total, summaries, shown = len(futures), [], 0
-    for future in futures:
+def screened(futures: Sequence, sizes: Sequence[int]) -> list[dict]:
+    """The summaries of the screening futures (one per part of ``sizes`` firms), in order, logging progress
+    at every tenth of the firms."""
+    total, done, shown, summaries = sum(sizes), 0, 0, []
+    for future, size in zip(futures, sizes):
         summaries.append(future.result())
-        if total > 1 and step(len(summaries), total) > shown:
-            shown = step(len(summaries), total)
-            firms = sum(s["firms"] for s in summaries)
-            print(f"screened {len(summaries):,} of {counted(total, 'part')} ({counted(firms, 'firm')})")
-    print(f"screened {counted(sum(s['firms'] for s in summaries), 'firm')} in {counted(total, 'part')} on "
-          f"{counted(len({s['pid'] for s in summaries}), 'worker process', 'worker processes')}")
+        done += size
+        if step(done, total) > shown:
+            shown = step(done, total)
+            print(f"screened {done:,} of {counted(total, 'firm')} ({done / total:.0%})")
     return summaries
 
 

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pyarrow.parquet as pq
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -79,12 +80,13 @@ def screen_part(part: str, results_dir: str) -> dict:
 def screen_parts(to_screen: list[str], results_dir: str) -> list[dict]:
     """Screen every part: as plain Dask tasks on the runner's cluster (workers need no Prefect API), or as
     Prefect tasks on the runner's threads. Only paths go out and small summaries come back."""
+    sizes = [pq.read_metadata(part).num_rows for part in to_screen]  # firms per part, for the progress lines
     client = runners.dask_client()
     if client is not None:
         futures = client.map(workers.screen_part, to_screen, results_dir=results_dir, pure=False)
     else:
         futures = screen_part.map(to_screen, unmapped(results_dir))
-    return messages.screened(futures)
+    return messages.screened(futures, sizes)
 
 
 @task(cache_policy=NO_CACHE)

@@ -338,8 +338,9 @@ FULL = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
 def no_id_in_clear(db: Path, checked: list[dict]) -> None:
-    con_text = repr([query(db, f'select * from "{table}"') for (table,) in query(  # noqa: S608
-        db, "select table_name from duckdb_tables() union all select view_name from duckdb_views() where not internal")])
+    con_text = repr([query(db, f'select * from "{database}"."{table}"') for database, table in query(  # noqa: S608
+        db, "select database_name, table_name from duckdb_tables() union all "
+            "select database_name, view_name from duckdb_views() where not internal")])
     flat = "".join(ch for ch in con_text if ch not in " \u200b").translate(str.maketrans("０１２３４５６７８９Ｘ", "0123456789X"))
     for number in (ID18, ID15, WRONG_ID, NEW_COUNTY_ID):
         assert number not in flat, number

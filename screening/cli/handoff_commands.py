@@ -40,12 +40,19 @@ def stopped_by_sigterm():
         yield
         return
 
+    received: list[int] = []
+
     def stop(signum, frame):
+        received.append(signum)
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
+    except Exception:  # DuckDB turns the signal's exit into "Query interrupted" when it lands inside a query
+        if received:
+            raise SystemExit(128 + received[0]) from None
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
 

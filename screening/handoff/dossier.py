@@ -49,13 +49,13 @@ def gather(con, credit_code: str) -> dict:
         version["screening"] = screenings.get(version["version"])
         run = version["screening"]["run_id"] if version["screening"] else None
         version["hits"] = [h for h in hits if (h["version"], h["run_id"]) == (version["version"], run)]
-    watch = fetch_dicts(con, "select * from watchlist where credit_code = ?", [code])
+    watch = fetch_dicts(con, "select * from v_watchlist where credit_code = ?", [code])
     decisions = fetch_dicts(con, "select decision_id, decision, reason, decided_by, decided_at, content_hash "
                             "from decisions where credit_code = ? order by decided_at, decision_id", [code])
     found_related = related(con, code)
     return {
         "credit_code": code, "versions": versions, "watch": watch[0] if watch else None,
-        "audit": fetch_dicts(con, "select run_id, changed_at, old_status, new_status, reason from audit "
+        "audit": fetch_dicts(con, "select run_id, changed_at, old_status, new_status, reason from v_audit "
                              "where credit_code = ? order by changed_at, run_id", [code]),
         "decisions": decisions, "latest_decision": decisions[-1]["decision"] if decisions else None,
         "related": found_related, "related_none": None if found_related else no_links_reason(con, code, versions[-1]),

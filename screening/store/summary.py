@@ -12,7 +12,7 @@ QUERIES = {
     "by_regulator": "select lead_regulator, count(*) from watchlist where status in ('new', 'continuing', 'changed') "
                     "group by all order by 2 desc",
     "by_region": "select province_code, sum(firms) from v_watchlist_by_region group by all order by 2 desc limit 15",
-    "new_firms": "select priority, credit_code, name, lead_regulator, counting_hits, hold from watchlist "
+    "new_firms": "select priority, credit_code, name, lead_regulator, counting_hits, hold from v_watchlist "
                  "where first_flagged_run = ? and status = 'new' order by priority limit 50",
     "rejects": "select record, reason, credit_code from rejects where run_id = ? order by record limit 50",
 }

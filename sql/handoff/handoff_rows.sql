@@ -1,7 +1,7 @@
 -- title: Hand-off rows
 -- description: Watch-list entries updated after run $since (new, changed, cleared, exempt, missing…), each with its registration, its latest screening (use, exemption evidence, the list versions it was screened with), its evidence hits (the plans' counting hits, and the suspension hits of a held firm) and the regulator it goes to: its lead; for a held firm without one, the regulator of its suspension term; for a firm that left the list, the last regulator it had.
 with due as (
-    select * from watchlist where coalesce(updated_run, 0) > $since
+    select * from v_watchlist where coalesce(updated_run, 0) > $since
 ),
 latest as (  -- the latest screening of each entry's current registration
     select s.* from screenings s join due w on w.credit_code = s.credit_code and w.version = s.version

@@ -3,6 +3,6 @@
 create or replace view v_watchlist_by_regulator as
 select lead_regulator, status, count(*) as firms,
        count(*) filter (where abnormal) as abnormal_firms, count(*) filter (where hold) as held_firms
-from watchlist
+from v_watchlist
 group by all
 order by lead_regulator, status;

@@ -6,5 +6,5 @@ select n.credit_code, o.version as old_version, n.version as new_version,
        w.status as watch_status, w.cleared_after_change
 from firms n
 join firms o on o.credit_code = n.credit_code and o.version = n.version - 1
-left join watchlist w on w.credit_code = n.credit_code
+left join v_watchlist w on w.credit_code = n.credit_code
 where n.first_run = (select max(run_id) from runs where status = 'complete');

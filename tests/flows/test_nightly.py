@@ -303,9 +303,12 @@ def test_nightly_takes_regscreen_chunk_rows(drop, tmp_path, monkeypatch):
     import screening.cli as cli
     from screening.settings import get_settings
 
+    import pyarrow.parquet as pq
+
     sizes = []
-    chunks = scan.RunPlan.chunks
-    monkeypatch.setattr(scan.RunPlan, "chunks", lambda plan, rows: sizes.append(rows) or chunks(plan, rows))
+    parts_of = scan.parts_to_screen
+    monkeypatch.setattr(scan, "parts_to_screen", lambda plan: sizes.append(
+        (plan.options.chunk_rows, [pq.read_metadata(p).num_rows for p in parts_of(plan)])) or parts_of(plan))
     monkeypatch.setenv("REGSCREEN_CHUNK_ROWS", "7")
     get_settings.cache_clear()
     try:
@@ -314,7 +317,9 @@ def test_nightly_takes_regscreen_chunk_rows(drop, tmp_path, monkeypatch):
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert set(sizes) == {7} and "1 extract loaded" in result.output
+    (chunk_rows, parts), = sizes
+    assert chunk_rows == 7 and len(parts) >= 4 and max(parts) <= 7 and sum(parts) == 22  # 22 firms loaded
+    assert "1 extract loaded" in result.output
     assert (tmp_path / "handoff").is_dir()  # beside the store, not in the current folder
 
 

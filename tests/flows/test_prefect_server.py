@@ -15,11 +15,11 @@ import subprocess
 import sys
 import time
 
-import duckdb
 import httpx
 import pytest
 
 from screening.settings import REPO_ROOT
+from screening.store.database import open_store
 
 PREFECT = Path(sys.executable).parent / "prefect"
 REGSCREEN = Path(sys.executable).parent / "regscreen"
@@ -104,7 +104,7 @@ def test_deployment_runs_on_a_real_server(server, tmp_path):
     runs = api(server, "POST", "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment["id"]]}},
                                                       "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}})
     assert len(runs) == 1
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(db)
     assert con.execute("select status, rows_in, rows_loaded, rows_rejected from runs").fetchall() == [
         ("complete", 24, 22, 2)]
     assert con.execute("select count(*) from v_watchlist_current").fetchall()[0][0] == 13

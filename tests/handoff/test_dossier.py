@@ -75,7 +75,7 @@ def test_dossier_has_both_versions_with_dates(store):
     "登记状态: 存续",
     "地区: 上海市浦东新区（310115，据信用代码）",
     "名单状态: 登记变更",
-    "优先原因: 资产管理及跨界金融 → 金融办; 1 个计数命中",
+    "优先原因: 类别：资产管理及跨界金融（第5位） → 金融办；命中数：1",
     "来源 运行 1；变化 (未列入) → 新列入；原因 首次列入",
     "来源 运行 2；变化 新列入 → 登记变更；原因 登记变更, 仍命中",
     "决定 确认；决定人 analyst；理由 实际从事投资管理；针对的登记 登记版本 2",
@@ -84,7 +84,8 @@ def test_dossier_has_both_versions_with_dates(store):
     "金融；经营范围；6–8；不计数：不成词：资金/融通",
 ])
 def test_dossier_text(store, expected):
-    assert expected in render_text(load(store, FIRM))
+    text = render_text(load(store, FIRM))
+    assert expected in text
 
 
 def test_the_watch_box_shows_the_current_decision_and_audit_rows_say_what_happened(store):
