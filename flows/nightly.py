@@ -24,7 +24,7 @@ from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import messages, runners, workers
+from flows import messages, part_screening, runners
 from flows.failures import ends_with_one_line, io_errors_only
 from flows.masking import mask_run_logs
 from screening.errors import ExtractError
@@ -32,7 +32,7 @@ from screening.extract import drop as drop_contract
 from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.handoff import export, push
 from screening.rules.regulators import Regulators, load_regulators
-from flows.workers import process_screener
+from flows.part_screening import process_screener
 from screening.settings import Settings, get_settings
 from screening.store import drop, scan, summary
 from screening.store.database import Limits
@@ -74,7 +74,7 @@ def plan_extract(extract: drop_contract.Extract, db: Path, as_of: date, full: bo
 @task(cache_policy=NO_CACHE)
 def screen_part(part: str, results_dir: str) -> dict:
     """Screen one part (runner threads): read its Parquet file, write its results beside it; a small summary."""
-    return workers.screen_part(part, results_dir)
+    return part_screening.screen_part(part, results_dir)
 
 
 def screen_parts(to_screen: list[str], results_dir: str) -> list[dict]:
@@ -83,7 +83,7 @@ def screen_parts(to_screen: list[str], results_dir: str) -> list[dict]:
     sizes = [pq.read_metadata(part).num_rows for part in to_screen]  # firms per part, for the progress lines
     client = runners.dask_client()
     if client is not None:
-        futures = client.map(workers.screen_part, to_screen, results_dir=results_dir, pure=False)
+        futures = client.map(part_screening.screen_part, to_screen, results_dir=results_dir, pure=False)
     else:
         futures = screen_part.map(to_screen, unmapped(results_dir))
     return messages.screened(futures, sizes)
