@@ -78,7 +78,7 @@ def commit(plan: scan.RunPlan, results: list[pa.Table]) -> dict:
     """Write the run in one transaction; returns its ``runs`` row."""
     priority = process_screener().category_priority
     screened = scan.summarise_screened([pl.from_arrow(r) for r in results], priority)
-    return scan.commit_run(plan, screened, priority).run
+    return scan.commit_run(plan, screened, priority, get_settings().interest_min_confirmed).run
 
 
 @task(cache_policy=NO_CACHE)

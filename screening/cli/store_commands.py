@@ -26,7 +26,8 @@ def scan(extract: Path, db: Path | None, as_of, full: bool) -> None:
     screener = options.load_screener()
     with scan_progress(extract) as advance:
         report = run_scan(extract, store, screener, as_of.date() if as_of else None, full,
-                          options.settings().chunk_rows, progress=advance)
+                          options.settings().chunk_rows, progress=advance,
+                          min_confirmed=options.settings().interest_min_confirmed)
     print_run(report.run)
 
 
@@ -71,7 +72,7 @@ def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Pa
     from screening.store.decisions import decide as record
 
     by = f"cli:{decided_by.strip()}" if decided_by.strip() else ""  # a blank --by is refused by decide
-    row = record(options.store_to_write(db), credit_code, decision, reason, by)
+    row = record(options.store_to_write(db), credit_code, decision, reason, by, options.settings().interest_min_confirmed)
     echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from screening.errors import DecisionError, StoreMissing
-from screening.store import persons
+from screening.store import interest, persons
 from screening.store.database import apply_schema, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
@@ -17,9 +17,10 @@ from screening.store.publish import publish_after_write
 DECISIONS = ("confirm", "dismiss", "refer", "reopen")
 
 
-def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
+def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str, min_confirmed: int = 2) -> dict:
     """Record a decision about the firm's current version, with an audit row, in one transaction, under
-    the store's run lock (RunInProgress while a run writes); then publish the read-only snapshot."""
+    the store's run lock (RunInProgress while a run writes); then publish the read-only snapshot.
+    ``min_confirmed``: REGSCREEN_INTEREST_MIN_CONFIRMED (persons of interest are recomputed)."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if not reason.strip() or not decided_by.strip():
@@ -30,6 +31,7 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
         with write_transaction(db) as con:
             apply_schema(con)
             row = record(con, credit_code.strip().upper(), decision, reason.strip(), decided_by.strip())
+            interest.after_decision(con, min_confirmed)  # persons of interest, spot checks withdrawn (重点抽查)
         publish_after_write(db)  # analysts' read-only snapshot shows the decision
     return row
 

@@ -15,7 +15,7 @@ from screening.extract.files import file_sha256
 from screening.extract.readers import CHUNK_ROWS, SCHEMA
 from screening.rules.pipeline import screen_frame
 from screening.rules.screener import Screener
-from screening.store import delta, outbox, persons, watchlist, writes
+from screening.store import delta, interest, outbox, persons, watchlist, writes
 from screening.store.database import apply_schema, open_writer, write_transaction
 from screening.errors import RunInProgress
 from screening.store.lock import run_lock
@@ -179,9 +179,10 @@ def summarise_screened(results: list[pl.DataFrame], priority: dict[str, int]) ->
     return with_hold(summarised(pl.concat(results, how="diagonal_relaxed"), priority)) if results else pl.DataFrame()
 
 
-def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) -> RunReport:
+def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int], min_confirmed: int = 2) -> RunReport:
     """Write the run in one transaction; refuse if another run committed since the plan was made.
-    Then publish the store's read-only snapshot (call with the run lock held)."""
+    Then publish the store's read-only snapshot (call with the run lock held). ``min_confirmed``:
+    REGSCREEN_INTEREST_MIN_CONFIRMED (persons of interest, :mod:`screening.store.interest`)."""
     with write_transaction(plan.db) as con:
         apply_schema(con)
         runs = previous_runs(con)
@@ -191,6 +192,7 @@ def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) 
             row = repeated_run(con, plan.repeat_of, plan.run_id, plan.started)
         else:
             write_run(con, plan.classified, plan.staged, screened, plan.gone, plan.run_id, plan.as_of, priority)
+            interest.after_run(con, plan.run_id, min_confirmed)  # 延伸监管：重点抽查 (its own block)
             row = run_row(plan, screened.height)
             writes.insert_run(con, row)
     publish_after_write(plan.db)  # analysts' read-only snapshot: this run, complete
@@ -198,7 +200,7 @@ def commit_run(plan: RunPlan, screened: pl.DataFrame, priority: dict[str, int]) 
 
 
 def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None, full: bool = False,
-         chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None) -> RunReport:
+         chunk_rows: int = CHUNK_ROWS, progress=lambda phase, rows: None, min_confirmed: int = 2) -> RunReport:
     """Run one scan of ``extract`` into the store at ``db``: plan, screen here, commit in one transaction.
     ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
     priority = screener.category_priority
@@ -211,7 +213,7 @@ def scan(extract: Path, db: Path, screener: Screener, as_of: date | None = None,
 
         screened = screen_plan(plan, screen_chunk, chunk_rows, priority)
         progress("writing", 0)
-        return commit_run(plan, screened, priority)
+        return commit_run(plan, screened, priority, min_confirmed)
 
 
 def repeated_run(con, earlier: int, run_id: int, started: datetime) -> dict:

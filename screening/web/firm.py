@@ -92,7 +92,7 @@ def decide_waiting(config, code: str, decision: str, reason: str, user: str) -> 
     deadline = time.monotonic() + config.lock_wait_seconds
     while True:
         try:
-            return decide(config.db, code, decision, reason, user)
+            return decide(config.db, code, decision, reason, user, config.interest_min_confirmed)
         except RunInProgress:
             if time.monotonic() >= deadline:
                 raise RunInProgress(BUSY) from None
