@@ -9,7 +9,9 @@ revoked, 吊销, after its confirmation); 周四 is B's legal representative (B 
 
 from datetime import date
 from pathlib import Path
+import shutil
 
+import pytest
 from stdnum.cn import uscc
 
 from conftest import write_csv
@@ -68,3 +70,19 @@ class Registry:
         for firm in (A, B, M):
             self.decide(firm)
         return self
+
+
+@pytest.fixture(scope="module")
+def second_run(tmp_path_factory, screener) -> Registry:
+    """Runs 1 and 2 at the default threshold (2), A, B and M confirmed between them (built once per module)."""
+    registry = Registry(tmp_path_factory.mktemp("interest"), screener).confirmed()
+    registry.scan(SECOND, 2)
+    return registry
+
+
+@pytest.fixture
+def registry(second_run, tmp_path, screener) -> Registry:
+    """A copy of the two-run store (with its secret and snapshot) to change."""
+    for path in second_run.dir.glob("registry*"):
+        shutil.copy2(path, tmp_path / path.name)
+    return Registry(tmp_path, screener)

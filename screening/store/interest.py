@@ -160,8 +160,10 @@ def after_run(con, run_id: int, min_confirmed: int) -> None:
 def after_decision(con, min_confirmed: int) -> None:
     """A decision's part (inside its transaction): persons of interest again; a reversed confirmation
     withdraws the spot checks of those who are no longer of interest. Spot checks are raised by runs only
-    (the firms a person of interest sets up or joins afterwards)."""
-    latest = con.execute("select coalesce(max(run_id), 0) from runs").fetchall()[0][0]
+    (the firms a person of interest sets up or joins afterwards). Withdrawals are numbered with the next run."""
+    # A withdrawal between runs belongs to the next run: the hand-off since a regulator's last file (which
+    # covered the latest run) then carries it.
+    next_run = con.execute("select coalesce(max(run_id), 0) + 1 from runs").fetchall()[0][0]
     now = datetime.now()
     evidence = refresh_persons(con, min_confirmed, now)
-    queue_entries(con, update_active(con, evidence, latest, now), WITHDRAWN, latest, now)
+    queue_entries(con, update_active(con, evidence, next_run, now), WITHDRAWN, next_run, now)
