@@ -40,12 +40,19 @@ def stopped_by_sigterm():
         yield
         return
 
+    received = []
+
     def stop(signum, frame):
+        received.append(signum)
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
+    except RuntimeError:  # the signal came while DuckDB ran a query: it reports "Query interrupted" instead
+        if received:
+            raise SystemExit(128 + received[0]) from None
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
 
