@@ -57,7 +57,8 @@ def find_extracts(drop_dir: Path, db: Path) -> list[drop_contract.Extract]:
 def run_options(settings: Settings, chunk_rows: int, allow_mass_missing: bool) -> scan.RunOptions:
     """How the store works for this flow, from the settings."""
     return scan.RunOptions(chunk_rows, Limits(settings.duckdb_memory_limit, settings.duckdb_temp_dir),
-                           settings.parts_dir, settings.missing_limit, allow_mass_missing)
+                           settings.parts_dir, settings.missing_limit, allow_mass_missing,
+                           settings.interest_min_confirmed)
 
 
 @task(cache_policy=NO_CACHE)

@@ -143,6 +143,12 @@ class Settings(BaseSettings):
                     "flushed into the store's table application_checks (when no run holds the store); 0: at once.",
     )
 
+    interest_min_confirmed: int = Field(
+        2, gt=0,
+        description="延伸监管 (沪府办〔2016〕46号 附件8 四(二)4): a shareholder of at least this many confirmed firms "
+                    "becomes a person of interest, and the later firms they invest in are spot-checked (重点抽查).",
+    )
+
     def handoff_folder(self, db: Path) -> Path:
         """The hand-off folder of the store ``db``: REGSCREEN_HANDOFF_DIR, else ``handoff`` beside the store."""
         return self.handoff_dir or Path(db).parent / "handoff"

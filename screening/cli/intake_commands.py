@@ -16,8 +16,9 @@ import orjson
 from screening.cli import options
 from screening.cli.options import db_option
 
-DECISION_NAMES = {"refuse": "暂停（不予办理）", "report": "可以办理，列入重点监管并告知金融管理部门", "pass": "可以办理"}
+DECISION_NAMES = {"refuse": "暂停（不予办理）", "report": "可以办理，须报告（列入重点监管或延伸监管，告知金融管理部门）", "pass": "可以办理"}
 EFFECT_NAMES = {"refuse": "暂停", "report": "关注", "none": "不计"}
+LIST_NAMES = {"persons_of_interest": "延伸监管关注人员"}
 
 
 def counter_screener():
@@ -47,7 +48,7 @@ def print_text(verdict: dict) -> None:
     click.echo(f"决定：{DECISION_NAMES[verdict['decision']]}（{verdict['decision']}）")
     click.echo(f"说明：{verdict['summary']}")
     for reason in verdict["reasons"]:
-        click.echo(f"  [{EFFECT_NAMES[reason['effect']]}] {reason['why']}  —— 名单 {reason['list']}")
+        click.echo(f"  [{EFFECT_NAMES[reason['effect']]}] {reason['why']}  —— 名单 {LIST_NAMES.get(reason['list'], reason['list'])}")
     click.echo(f"记录编号：{verdict['check_id']}  时间：{verdict['checked_at']}")
 
 
@@ -73,13 +74,17 @@ def write_line(data: dict) -> None:
 @click.option("--previous-name", help="For a change: the name as registered now.")
 @click.option("--previous-scope", help="For a change: the scope as registered now.")
 @click.option("--approved", is_flag=True, help="For a move in: the move has been approved (经批准).")
+@click.option("--legal-rep", "legal_reps", multiple=True,
+              help="法定代表人 named in the application, with its ID number if known (张三(110105…)); repeatable.")
+@click.option("--shareholder", "shareholders", multiple=True, help="股东 named in the application; repeatable.")
 @click.option("--file", "batch", type=click.Path(path_type=Path),
               help="A batch: CSV (kind, region, name, scope, previous_name, previous_scope, approved, id) or JSON Lines.")
 @click.option("--by", "asked_by", default=None, help="Who asks, recorded with each check (default: the login name).")
 @click.option("--format", "output", type=click.Choice(["json", "text"]), default="json", show_default=True,
               help="json: one JSON line per application; text: the decision and reasons in Chinese (one application).")
 @db_option
-def apply_command(kind, region, name, scope, previous_name, previous_scope, approved, batch, asked_by, output, db):
+def apply_command(kind, region, name, scope, previous_name, previous_scope, approved, legal_reps, shareholders, batch,
+                  asked_by, output, db):
     """Check an application at the counter: refuse (暂停), report (列入重点监管) or pass, with the reasons.
 
     Each check is journaled before it is answered and recorded in the store (v_application_checks)."""
@@ -87,7 +92,7 @@ def apply_command(kind, region, name, scope, previous_name, previous_scope, appr
     from screening.intake.batch import read_batch
     from screening.intake.service import Asker
 
-    single = (kind, region, name, scope, previous_name, previous_scope)
+    single = (kind, region, name, scope, previous_name, previous_scope, legal_reps, shareholders)
     if batch and (any(single) or approved):
         options.fail("give either --file or one application's --kind/--region/--name/--scope, not both")
     if not batch and not kind:
@@ -106,7 +111,8 @@ def apply_command(kind, region, name, scope, previous_name, previous_scope, appr
     else:
         previous = {"name": previous_name, "scope": previous_scope} if previous_name or previous_scope else None
         application = parse_application({"kind": kind, "region": region, "name": name, "scope": scope,
-                                         "previous": previous, "approved": approved})
+                                         "previous": previous, "approved": approved,
+                                         "legal_reps": list(legal_reps) or None, "shareholders": list(shareholders) or None})
         counter = open_counter(db)
         verdict = counter.ask(application, asker)
         if output == "text":

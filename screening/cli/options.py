@@ -4,8 +4,9 @@ screener over the configured lists and the regulators of the configured keywords
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
-from screening.errors import RegscreenError, UsageError
+from screening.errors import ConfigError, RegscreenError, UsageError
 from screening.extract.workbook_limits import SPREADSHEETS, WorkbookLimits, check_workbook
 from screening.rules.regulators import Regulators, load_regulators
 from screening.rules.screener import Screener, product_screener
@@ -15,8 +16,13 @@ from screening.store.location import check_output_folder, check_store
 
 
 def settings() -> Settings:
-    """This process's settings (REGSCREEN_* environment)."""
-    return get_settings()
+    """This process's settings (REGSCREEN_* environment); a malformed one is a ConfigError naming the variable."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        wrong = "; ".join(f"REGSCREEN_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                          for e in error.errors(include_url=False, include_input=False))
+        raise ConfigError(f"{wrong}; correct it in the environment (or .env) and run again") from None
 
 
 def store_path(db: Path | None) -> Path:
@@ -67,7 +73,8 @@ def run_options(allow_mass_missing: bool = False):
 
     current = settings()
     return RunOptions(current.chunk_rows, Limits(current.duckdb_memory_limit, current.duckdb_temp_dir),
-                      current.parts_dir, current.missing_limit, allow_mass_missing)
+                      current.parts_dir, current.missing_limit, allow_mass_missing,
+                      current.interest_min_confirmed)
 
 
 def load_screener() -> Screener:

@@ -76,7 +76,7 @@ def decide(credit_code: str, decision: str, reason: str, decided_by: str, db: Pa
     from screening.store.decisions import decide as record
 
     by = f"cli:{decided_by.strip()}" if decided_by.strip() else ""  # a blank --by is refused by decide
-    row = record(options.store_to_write(db), credit_code, decision, reason, by)
+    row = record(options.store_to_write(db), credit_code, decision, reason, by, options.settings().interest_min_confirmed)
     echo(f"recorded decision {row['decision_id']}: {row['credit_code']} {row['decision']} by {row['decided_by']}")
 
 

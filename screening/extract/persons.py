@@ -23,6 +23,8 @@ MARKER = "\ue000"  # a private-use character standing for a found ID while the c
 MARKED = re.compile(MARKER + r"(\d+)" + MARKER)
 LABELS = re.compile(r"(?:身份证号码|身份证号|身份证|证件号码|证件号|公民身份号码|ID|No\.?)?[\s:：#()（）\[\]【】]*$", re.IGNORECASE)
 NOT_A_NAME = {"", "N/A", "NA", "NULL", "NONE", "无", "-", "--", "/", "暂无", "不详"}
+MASK_MARKS = re.compile(r"[*＊∗⁎✱✲×╳●○■□◆◇?？]")  # characters that stand for hidden ones (王*, 王××, 王○○)
+PLACEHOLDER_NAME_CHARS = 4  # 王某, 王某某: a personal name this short written with 某 is a placeholder
 KEY_BYTES = 16  # hex characters of the keyed hash kept in a key: 128 bits
 
 
@@ -64,10 +66,16 @@ def persons(cell: str | None, split: bool = True) -> list[Person]:
             named.append([name, ids[0] if ids else None])
     found: dict[tuple, Person] = {}
     for name, number in named:
-        if name.upper() in NOT_A_NAME or "*" in name or "＊" in name:
+        if name.upper() in NOT_A_NAME or masked_name(name):
             continue
         found.setdefault((name, number), Person(f"{name}({mask_id(number)})" if number else name, name, number))
     return list(found.values())
+
+
+def masked_name(name: str) -> bool:
+    """A name masked at the source (王*, 李＊＊, 张××, 王○, 王某某): it would join unrelated people, so it links
+    nothing. A class of marks, not one character; 某 only in a name of at most four characters after its first."""
+    return bool(MASK_MARKS.search(name)) or (len(name) <= PLACEHOLDER_NAME_CHARS and "某" in name[1:])
 
 
 def person_key(person: Person, secret: bytes) -> str:

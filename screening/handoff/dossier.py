@@ -16,6 +16,7 @@ from screening.errors import NotFound as UnknownFirm
 from screening.handoff import labels
 from screening.handoff.related import no_links_reason, related
 from screening.handoff.safe_cells import cell_text, mask_ids
+from screening.handoff.spot_checks import dossier_chain
 from screening.rules.regions import place_name
 from screening.store.database import fetch_dicts, reading
 
@@ -27,6 +28,8 @@ HIT_HEADERS = ("字样", "字段", "位置", "判定", "层级", "名单", "来�
 DECISION_HEADERS = ("决定时间", "决定", "决定人", "理由", "针对的登记")
 AUDIT_HEADERS = ("时间", "来源", "变化", "原因")
 RELATED_HEADERS = ("人员", "在本企业", "在该企业", "统一社会信用代码", "企业名称", "名单状态", "最近决定")
+SPOT_HEADERS = ("抽查状态", "关注人员", "在本企业", "关注依据", "经认定企业", "理由", "列入运行", "撤销说明")
+MADE_HEADERS = ("关注人员", "在本企业", "关注依据", "经认定企业数", "列为关注人员时间")
 PLANS_TIER, EXTENDED_TIER = "重点监管", "关注"
 REGION_SOURCES = {"credit_code": "据信用代码", "address": "据住所"}
 
@@ -59,6 +62,7 @@ def gather(con, credit_code: str) -> dict:
                              "where credit_code = ? order by changed_at, run_id", [code]),
         "decisions": decisions, "latest_decision": decisions[-1]["decision"] if decisions else None,
         "related": found_related, "related_none": None if found_related else no_links_reason(con, code, versions[-1]),
+        "spot_checks": dossier_chain(con, code),  # 重点抽查: the chain (沪府办〔2016〕46号 附件8 四(二)3–4)
     }
 
 
@@ -172,6 +176,19 @@ def related_rows(d: dict) -> list[list[str]]:
     return [[shown(r["person"]), labels.label(labels.ROLE, r["role_here"]), labels.label(labels.ROLE, r["role_there"]),
              r["credit_code"], shown(r["name"]), labels.label(labels.WATCH_STATUS, r["watch_status"]),
              labels.label(labels.DECISION, r["decision"])] for r in d["related"]]
+
+
+def spot_rows(d: dict) -> list[list[str]]:
+    """The spot checks on this firm: who, in which role, why, through which confirmed firms."""
+    return [[c["spot_status"], shown(c["person_name"]), c["role_label"], c["basis_label"], shown(c["through_label"]),
+             shown(c["reason"]), f"第 {c['raised_run']} 次运行", shown(c["withdrawn_why"])] for c in d["spot_checks"]["checks"]]
+
+
+def made_rows(d: dict) -> list[list[str]]:
+    """The persons of interest this confirmed firm makes (with its other confirmed firms)."""
+    basis = {"shareholder": "多家经认定企业的股东（四(二)4）", "revoked_legal_rep": "被吊销企业的法定代表人（四(二)3）"}
+    return [[shown(m["person_name"]), labels.label(labels.ROLE, m["role"]), basis.get(m["basis"], m["basis"]),
+             str(m["confirmed_firms"]), shown(m["marked_at"])] for m in d["spot_checks"]["made"]]
 
 
 def marked_html(version: dict, field: str) -> str:

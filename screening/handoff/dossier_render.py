@@ -8,9 +8,10 @@ has inline CSS and no script or external resource, and every value is escaped.
 
 from html import escape
 
-from screening.handoff.dossier import (AUDIT_HEADERS, DECISION_HEADERS, HIT_HEADERS, RELATED_HEADERS, audit_rows,
-                                       decision_rows, hit_cells, hit_kind, marked_html, related_rows,
-                                       screening_line, segments, shown, version_heading, version_rows, watch_rows)
+from screening.handoff.dossier import (AUDIT_HEADERS, DECISION_HEADERS, HIT_HEADERS, MADE_HEADERS, RELATED_HEADERS,
+                                       SPOT_HEADERS, audit_rows, decision_rows, hit_cells, hit_kind, made_rows,
+                                       marked_html, related_rows, screening_line, segments, shown, spot_rows,
+                                       version_heading, version_rows, watch_rows)
 
 TEXT_MARKS = {"plan": ("【", "】"), "extended": ("〔", "〕")}
 LEGEND = "【】方案名单计数命中（重点监管）；〔〕扩展层关注（非方案名单）"
@@ -47,6 +48,9 @@ def render_text(d: dict) -> str:
     out.extend(text_section("历史（审计）", AUDIT_HEADERS, audit_rows(d)))
     out.extend(text_section("决定", DECISION_HEADERS, decision_rows(d)))
     out.extend(text_section("关联企业（延伸监管）", RELATED_HEADERS, related_rows(d), f"无：{d['related_none'] or ''}"))
+    out.extend(text_section("重点抽查（延伸监管）", SPOT_HEADERS, spot_rows(d), "无：本企业未因关注人员列入重点抽查"))
+    out.extend(text_section("本企业认定后形成的关注人员", MADE_HEADERS, made_rows(d)))
+    out.append(f"注：{d['spot_checks']['note']}")
     return "\n".join(out) + "\n"
 
 
@@ -84,4 +88,7 @@ def render_html(d: dict) -> str:
     parts.append("<h2>历史（审计）</h2>" + table(AUDIT_HEADERS, audit_rows(d)))
     parts.append("<h2>决定</h2>" + table(DECISION_HEADERS, decision_rows(d)))
     parts.append("<h2>关联企业（延伸监管）</h2>" + table(RELATED_HEADERS, related_rows(d), f"无：{d['related_none'] or ''}"))
+    parts.append("<h2>重点抽查（延伸监管）</h2>" + table(SPOT_HEADERS, spot_rows(d), "无：本企业未因关注人员列入重点抽查"))
+    parts.append("<h3>本企业认定后形成的关注人员</h3>" + table(MADE_HEADERS, made_rows(d)))
+    parts.append(f"<p class=\"legend\">注：{escape(d['spot_checks']['note'])}</p>")
     return "".join(parts) + "</body></html>\n"

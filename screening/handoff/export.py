@@ -107,10 +107,10 @@ def planned(con, out_dir: Path, regulators: Regulators, targets: list[Regulator]
             now: datetime) -> list[Handoff]:
     """The hand-offs to write: each target regulator with rows since its last hand-off (or all)."""
     since = {regulator: last_covered(con, regulator) if since_last else 0 for regulator in targets}
-    rows, attention = read_due(con, min(since.values(), default=0), regulators)
+    rows, extras = read_due(con, min(since.values(), default=0), regulators)
     handoffs, taken = [], set()
     for regulator, after in since.items():
-        parts = parts_for(regulator, after, rows, attention)
+        parts = parts_for(regulator, after, rows, extras)
         if any(part.rows for part in parts):
             stem = unused_stem(out_dir, file_stem(regulator, run_id, now), taken)
             taken.add(stem)

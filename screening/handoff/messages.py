@@ -5,7 +5,8 @@ Counts read 1 家, 2 家 (no plural to get wrong); parts without rows are left o
 from pathlib import Path
 
 PART_LABELS = (("rows", "观察名单"), ("mention_rows", "仅提及"), ("exempt_rows", "豁免(持牌)"),
-               ("removed_rows", "移出"), ("attention_rows", "扩展层(关注)"))
+               ("removed_rows", "移出"), ("attention_rows", "扩展层(关注)"),
+               ("spot_check_rows", "重点抽查"))
 
 
 def handoff_line(record: dict) -> str:

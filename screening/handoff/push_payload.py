@@ -6,8 +6,10 @@ region code and place name, its use, its counting terms (field, span, use, list 
 regulator (by its entry in ``keywords/regulators.toml``, with its slug) and the regulators copied, the
 versions of the lists it was screened with, and, for a licensed firm, the exemption's reason and
 evidence. ``kind`` tells the receiver what the entry is: ``watchlist`` (a flagged firm's claim, or a
-held firm), ``mention`` (mention-only), ``exempt`` (a licensed firm: never a watch-list entry) or
-``removed`` (cleared or missing). Personal ID numbers are masked in every text value.
+held firm), ``mention`` (mention-only), ``exempt`` (a licensed firm: never a watch-list entry),
+``removed`` (cleared or missing) or ``spot_check`` (重点抽查, not the watch list: its ``spot_check`` field
+says raised or withdrawn, and gives each person's chain, :mod:`screening.handoff.spot_checks`). Personal ID
+numbers are masked in every text value.
 """
 
 import orjson
@@ -15,6 +17,7 @@ import orjson
 from screening.extract.personal_ids import mask_ids
 from screening.handoff import evidence
 from screening.handoff.rows import unrouted_error
+from screening.handoff.spot_checks import push_chains
 from screening.rules.regions import place_name
 from screening.rules.regulators import Regulators
 from screening.store import outbox
@@ -25,7 +28,9 @@ UNMASKED = {"idempotency_key", "content_hash"}
 
 
 def kind_of(status: str, use: str | None) -> str:
-    """watchlist, mention, exempt or removed."""
+    """watchlist, mention, exempt, removed or spot_check."""
+    if status.startswith("spot_check"):
+        return "spot_check"
     if status == "exempt":
         return "exempt"
     if status in ("cleared", "missing"):
@@ -67,8 +72,11 @@ def payload(db, entries: list[dict], regulators: Regulators) -> list[dict]:
         apply_schema(con)  # a store written before the evidence view existed
         found = {row["idempotency_key"]: row for row in
                  fetch_dicts(con, ENTRIES_SQL, {"keys": [e["idempotency_key"] for e in entries]})}
+        chains = push_chains(con, entries)  # spot-check entries: who, through which confirmed firms
     lost = [entry | {"route": found[entry["idempotency_key"]]["route"]} for entry in entries
             if regulators.find(found[entry["idempotency_key"]]["route"]) is None]
     if lost:
         raise unrouted_error(lost)
-    return [with_evidence(entry, found[entry["idempotency_key"]], regulators) for entry in entries]
+    return [with_evidence(entry, found[entry["idempotency_key"]], regulators)
+            | ({"spot_check": masked(chains[entry["idempotency_key"]])} if entry["idempotency_key"] in chains else {})
+            for entry in entries]

@@ -4,10 +4,8 @@ their watch-list status and latest decision (the store writes the links: :mod:`s
 from pathlib import Path
 
 from screening.errors import NotFound
-from screening.extract.persons import NOT_A_NAME, links_of
+from screening.extract.persons import MASK_MARKS, NOT_A_NAME, links_of
 from screening.store.database import fetch_dicts, reading
-
-MASKED_MARKS = ("*", "＊")
 
 
 # The other firms first (a few rows), then only their registrations and decisions: joining the view of
@@ -63,7 +61,7 @@ def no_links_reason(con, credit_code: str, latest: dict | None = None) -> str:
     if not cells:
         return "登记信息未载明法定代表人或股东，无从关联其他企业"
     if not links_of(legal_rep, shareholders):
-        if any(mark in cell for cell in cells for mark in MASKED_MARKS):
+        if any(MASK_MARKS.search(cell) or "某" in cell for cell in cells):
             return "源数据中的法定代表人、股东姓名已脱敏（如 王*），同姓者无法区分，不作关联"
         return "法定代表人、股东栏目中没有可识别的姓名，无从关联其他企业"
     linked = con.execute("select count(*) from person_links where credit_code = ?", [credit_code]).fetchall()[0][0]

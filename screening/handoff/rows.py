@@ -9,7 +9,8 @@ regulator stops the export with a :class:`ConfigError` naming the firms (never a
 The parts, in the workbook's order: the watch list of record (flagged claims and held firms, one sheet
 per category, by priority), mention-only firms (仅提及), licensed firms (豁免(持牌), with the register
 entry or reserved name form), firms that left the list (移出: cleared or missing), and the extended
-tier (关注, never the list of record).
+tier (关注, never the list of record), and the spot-check list (重点抽查, :mod:`screening.handoff.spot_checks`:
+firms linked to a person of interest, with or without a term hit; never the watch list).
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from screening.handoff import evidence
 from screening.handoff.attention import ATTENTION_COLUMNS, ATTENTION_SHEET, read_attention_rows
 from screening.handoff.labels import USE_LABELS, exempt_evidence_label, exempt_reason_label, status_label
 from screening.handoff.safe_cells import safe_text
+from screening.handoff.spot_checks import SPOT_COLUMNS, SPOT_SHEET, SPOT_TAG, read_spot_rows
 from screening.rules.regions import place_name
 from screening.rules.regulators import Regulator, Regulators
 from screening.store.database import SQL_DIR, fetch_dicts, read_sql_file
@@ -52,6 +54,7 @@ PARTS = (
     PartSpec("exempt", "豁免(持牌)", "exempt", EXEMPT_COLUMNS),
     PartSpec("removed", "移出名单", "removed", COLUMNS),
     PartSpec("attention", ATTENTION_SHEET, "attention", ATTENTION_COLUMNS),
+    PartSpec("spot_check", SPOT_SHEET, SPOT_TAG, SPOT_COLUMNS),
 )
 
 
@@ -106,15 +109,17 @@ def unrouted_error(rows: list[dict]) -> ConfigError:
                        " had) to keywords/regulators.toml and run again")
 
 
-def read_due(con, since: int, regulators: Regulators) -> tuple[list[dict], list[dict]]:
-    """(watch-list rows, extended-tier rows) updated after run ``since``, each with its regulator;
-    a ConfigError when any would go to no regulator."""
+def read_due(con, since: int, regulators: Regulators) -> tuple[list[dict], dict[str, list[dict]]]:
+    """(watch-list rows, the other parts' rows by part key: attention, spot_check) due after run ``since``,
+    each with its regulator and ``due_run``; a ConfigError when any would go to no regulator."""
     rows = [shaped(row, regulators) for row in fetch_dicts(con, ROWS_SQL, {"since": since})]
-    attention = [routed(row, regulators.find(row["lead_regulator"])) for row in read_attention_rows(con, since)]
-    lost = [row for row in rows + attention if row["regulator"] is None]
+    extras = {"attention": [routed(row, regulators.find(row["lead_regulator"])) | {"due_run": row["screened_run"]}
+                            for row in read_attention_rows(con, since)],
+              "spot_check": read_spot_rows(con, since, regulators)}
+    lost = [row for row in rows + [r for part in extras.values() for r in part] if row["regulator"] is None]
     if lost:
         raise unrouted_error(lost)
-    return rows, attention
+    return rows, extras
 
 
 def with_cells(parts: list[Part]) -> list[Part]:
@@ -125,9 +130,10 @@ def with_cells(parts: list[Part]) -> list[Part]:
     return parts
 
 
-def parts_for(regulator: Regulator, since: int, rows: list[dict], attention: list[dict]) -> list[Part]:
+def parts_for(regulator: Regulator, since: int, rows: list[dict], extras: dict[str, list[dict]]) -> list[Part]:
     """The regulator's parts, in order, with its rows updated after run ``since`` (a part may be empty)."""
     mine = [row for row in rows if row["regulator"] == regulator and (row["updated_run"] or 0) > since]
     by_part = {spec.key: Part(spec, [row for row in mine if row["part"] == spec.key]) for spec in PARTS}
-    by_part["attention"].rows = [row for row in attention if row["regulator"] == regulator and row["screened_run"] > since]
+    for key, extra in extras.items():
+        by_part[key].rows = [row for row in extra if row["regulator"] == regulator and row["due_run"] > since]
     return list(by_part.values())

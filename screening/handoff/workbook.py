@@ -16,7 +16,7 @@ from screening.handoff.safe_cells import safe_offset, sheet_name
 
 CELL_MAX = 32_767
 TRUNCATED = "…【本格超出 Excel 单元格上限，已截断；全文 {length} 字见同名 CSV 文件】"
-WRAPPED = {"scope", "evidence", "reasons", "exempt_evidence_label", "exempt_reason_label"}
+WRAPPED = {"scope", "evidence", "reasons", "exempt_evidence_label", "exempt_reason_label", "reason", "through_label"}
 WRAPPED_WIDTH = 60
 WIDTH_RANGE = (6, 40)
 SAMPLE_ROWS = 200  # rows measured to size a column

@@ -8,7 +8,7 @@ registering authority's GB/T 2260 code: it picks the lists that apply. A malform
 :class:`ApplicationError` whose message names the field (the HTTP API answers 422 with it).
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -51,10 +51,12 @@ class Application(BaseModel):
     scope: str | None = Field(None, max_length=SCOPE_MAX, description="The business scope applied for.")
     previous: Previous | None = Field(None, description="For a change: the name and scope as registered now.")
     approved: bool = Field(False, description="For a move in: whether the move has been approved (经批准).")
-    # Issue 19 will report applications naming a restricted legal representative or person of interest:
-    # accepted now so that callers can send them, not yet used by the decision, never recorded.
-    legal_reps: list[str] | None = Field(None, max_length=PEOPLE_MAX, description="法定代表人 (not yet used).")
-    shareholders: list[str] | None = Field(None, max_length=PEOPLE_MAX, description="股东 (not yet used).")
+    # The persons named: one restricted (任职资格限制) or of interest (延伸监管) makes the answer report, never
+    # refuse (screening.intake.persons_check). Never recorded as given: a reason shows the ID masked.
+    legal_reps: list[Annotated[str, Field(max_length=NAME_MAX)]] | None = Field(
+        None, max_length=PEOPLE_MAX, description="法定代表人: a name, optionally with its ID number (张三(110105…)).")
+    shareholders: list[Annotated[str, Field(max_length=NAME_MAX)]] | None = Field(
+        None, max_length=PEOPLE_MAX, description="股东 (natural persons or firms), each as for legal_reps.")
 
     @field_validator("region")
     @classmethod

@@ -1,7 +1,8 @@
 """A batch of applications from a file: CSV (UTF-8, UTF-8 with BOM or GB18030) or JSON Lines.
 
 CSV headers are matched by alias, English or Chinese (kind/申请类型, region/地区代码, name/名称,
-scope/经营范围, previous_name/原名称, previous_scope/原经营范围, approved/已批准, id/申请编号); kind
+scope/经营范围, previous_name/原名称, previous_scope/原经营范围, approved/已批准, id/申请编号, legal_reps/法定代表人,
+shareholders/股东 — several persons in one cell separated by ；、, — ); kind
 may be written new/change/move_in or 设立/变更/迁入, approved true/false, 是/否 or 1/0. A JSON Lines
 file has one application per line in the API's form. Each item is the application or the error of
 its row, with the row number (1 = the first application) and the row's ``id`` when it has one: a
@@ -29,7 +30,10 @@ ALIASES = {
     "previous_scope": ("previous_scope", "原经营范围", "变更前经营范围"),
     "approved": ("approved", "已批准", "迁入已批准", "是否批准"),
     "id": ("id", "application_id", "申请编号", "编号"),
+    "legal_reps": ("legal_reps", "legal_rep", "法定代表人", "法人代表"),
+    "shareholders": ("shareholders", "股东", "股东名单"),
 }
+PEOPLE_SEPARATORS = re.compile(r"[；;,，、\n]+")  # persons in one cell (a name and its ID stay together)
 REQUIRED = ("kind", "region")
 UNDECODED = re.compile("[\udc80-\udcff]")
 BY_ALIAS = {alias.lower(): field for field, aliases in ALIASES.items() for alias in aliases}
@@ -148,6 +152,9 @@ def csv_item(row: int, line: str, cells: list[str], columns: dict[int, str], wid
     previous = {f: fields[f"previous_{f}"] for f in ("name", "scope") if fields.get(f"previous_{f}")}
     if previous:
         data["previous"] = previous
+    for field in ("legal_reps", "shareholders"):
+        if people := [p.strip() for p in PEOPLE_SEPARATORS.split(fields.get(field) or "") if p.strip()]:
+            data[field] = people
     approved = fields.get("approved", "")
     data["approved"] = YES_NO.get(approved.lower(), approved)
     try:

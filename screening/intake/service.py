@@ -17,6 +17,7 @@ from screening.errors import RunInProgress, StoreError
 from screening.intake.application import Application
 from screening.intake.batch import BatchItem
 from screening.intake.decision import CounterCheck, Decision
+from screening.intake.persons_check import PersonsCheck
 from screening.rules.screener import Screener
 from screening.store.applications import CheckRecord, flush_checks, flush_due, journal
 from screening.store.counter_db import CounterDb
@@ -58,6 +59,7 @@ class Counter:
 
     def __init__(self, screener: Screener, db: Path, flush_seconds: float):
         self.check = CounterCheck(screener)
+        self.persons = PersonsCheck(db)  # restricted legal representatives and persons of interest (延伸监管)
         self.db = db
         self.journal = CounterDb.beside(db)
         self.flush_seconds = flush_seconds
@@ -66,7 +68,7 @@ class Counter:
     def decided(self, application: Application, asker: Asker) -> tuple[dict, CheckRecord]:
         """The answer and the record of one application (not yet journaled)."""
         with self.deciding:
-            decision = self.check.decide(application)
+            decision = self.persons.amended(self.check.decide(application), application)
         checked_at = datetime.now(LOCAL_ZONE).isoformat(timespec="milliseconds")
         verdict = answer(uuid.uuid4().hex, checked_at, application, decision)
         return verdict, record_of(application, asker, verdict)

@@ -12,6 +12,7 @@ staging database read-only and reads the workers' result parts; then, in one tra
     person links          :func:`screening.store.persons.refresh_links` (延伸监管)
     watch list            :func:`screening.store.watchlist.update`: lifecycle, audit, numbering
     outbox                :func:`screening.store.outbox.fill`
+    interest              :func:`screening.store.interest.after_run`: persons of interest, spot checks (重点抽查)
     commit_run_row        the run, with its counts
 
 A crash or kill before COMMIT leaves the store as it was (DuckDB rolls the transaction back, or never
@@ -26,12 +27,12 @@ from pathlib import Path
 import orjson
 
 from screening.errors import RunInProgress
-from screening.store import outbox, persons, watchlist
+from screening.store import interest, outbox, persons, watchlist
 from screening.store.database import Limits, apply_schema, open_writer
 from screening.store.sqlfiles import statement
 
 STEPS = ("commit_results", "commit_firm_versions", "commit_touch_unchanged", "commit_rejects", "commit_screenings",
-         "commit_hits", "person_links", "watch_list", "outbox", "commit_run_row")
+         "commit_hits", "person_links", "watch_list", "outbox", "interest", "commit_run_row")
 LAST_RUN = "select coalesce(max(run_id), 0) from v_runs"  # complete runs and repeats
 
 
@@ -39,7 +40,8 @@ def run_step(con, name: str, params: dict | None = None) -> None:
     """One named step of the commit (a SQL file of ``sql/run/``, or a library call)."""
     calls = {"person_links": lambda: persons.refresh_links(con, params["run_id"]),
              "watch_list": lambda: watchlist.update(con, params["run_id"], params["as_of"], params["now"]),
-             "outbox": lambda: outbox.fill(con, params["run_id"])}
+             "outbox": lambda: outbox.fill(con, params["run_id"]),
+             "interest": lambda: interest.after_run(con, params["run_id"], params["min_confirmed"])}
     if name in calls:
         calls[name]()
     else:
@@ -47,7 +49,7 @@ def run_step(con, name: str, params: dict | None = None) -> None:
 
 
 def commit(db: Path, run: dict, staging: Path, results: list[Path], hits: list[Path],
-           limits: Limits | None = None, spill_dir: Path | None = None) -> None:
+           limits: Limits | None = None, spill_dir: Path | None = None, min_confirmed: int = 2) -> None:
     """Write the run ``run`` (its ``runs`` row) from its staging database and result parts in one transaction;
     refuse if another run was recorded since it was planned."""
     with closing(open_writer(db, limits, spill_dir)) as con:
@@ -57,7 +59,7 @@ def commit(db: Path, run: dict, staging: Path, results: list[Path], hits: list[P
             apply_schema(con)
             if con.execute(LAST_RUN).fetchall()[0][0] + 1 != run["run_id"]:
                 raise RunInProgress(f"{db}: another run committed while this one was planned; run again")
-            write_run(con, run, results, hits)
+            write_run(con, run, results, hits, min_confirmed)
             run_step(con, "commit_run_row", run_params(run))
             con.execute("commit")
         except BaseException:
@@ -65,7 +67,7 @@ def commit(db: Path, run: dict, staging: Path, results: list[Path], hits: list[P
             raise
 
 
-def write_run(con, run: dict, results: list[Path], hits: list[Path]) -> None:
+def write_run(con, run: dict, results: list[Path], hits: list[Path], min_confirmed: int = 2) -> None:
     """Every table a run writes but ``runs`` (inside the commit's transaction)."""
     run_id, as_of = run["run_id"], run["as_of"]
     if results:
@@ -81,6 +83,7 @@ def write_run(con, run: dict, results: list[Path], hits: list[Path]) -> None:
     run_step(con, "person_links", {"run_id": run_id})
     run_step(con, "watch_list", {"run_id": run_id, "as_of": as_of, "now": datetime.now()})
     run_step(con, "outbox", {"run_id": run_id})
+    run_step(con, "interest", {"run_id": run_id, "min_confirmed": min_confirmed})  # before the run's row
 
 
 def run_params(run: dict) -> dict:

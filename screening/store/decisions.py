@@ -6,7 +6,10 @@ a supervisor reopens it (a ``reopen`` decision: the latest decision is then no d
 Decisions are written to the decisions ledger beside the store (:mod:`screening.store.ledgers`) and
 published by copying that small file alone, so a decision is visible to readers at once whatever the
 store's size. Its effects on the watch list (the review queue, 延伸监管 raising the firms of a confirmed
-firm's persons) are computed by the views when they are read, so the store itself is not written.
+firm's persons) are computed by the views when they are read, so the store itself is not written for
+them. Only the 重点抽查 list (:mod:`screening.store.interest`) lives in the store: a confirm, or a decision that
+replaces a confirm, recomputes the persons of interest there after the ledger is published (the decision is
+visible first), then publishes the store.
 """
 
 from contextlib import closing
@@ -16,21 +19,24 @@ from pathlib import Path
 import duckdb
 
 from screening.errors import DecisionError, StoreError, StoreMissing
-from screening.store import ledgers
-from screening.store.database import open_writer
+from screening.store import interest, ledgers
+from screening.store.database import apply_schema, open_writer, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
 DECISIONS = ("confirm", "dismiss", "refer", "reopen")
 ON_LIST = ("select content_hash, status from watchlist where credit_code = ?")
+LATEST = "select decision from decisions where credit_code = ? order by decided_at desc, decision_id desc limit 1"
 INSERT = ("insert into decisions (decision_id, credit_code, decision, reason, decided_by, decided_at, content_hash,"
           " watch_status) select coalesce(max(decision_id), 0) + 1, $credit_code, $decision, $reason, $decided_by,"
           " $decided_at, $content_hash, $watch_status from decisions returning decision_id")
 
 
-def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str) -> dict:
+def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: str, min_confirmed: int = 2) -> dict:
     """Record a decision about the firm's current version in one transaction on the decisions ledger, under
-    the store's run lock (RunInProgress while a run writes); then publish the ledger's snapshot."""
+    the store's run lock (RunInProgress while a run writes); then publish the ledger's snapshot. A confirm,
+    or a decision that replaces a confirm, then recomputes the persons of interest in the store and withdraws
+    the spot checks of those no longer of interest (``min_confirmed``: REGSCREEN_INTEREST_MIN_CONFIRMED)."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if not reason.strip() or not decided_by.strip():
@@ -46,9 +52,15 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
                "decided_at": datetime.now(), "content_hash": content_hash, "watch_status": status}
         with closing(duckdb.connect(str(ledger))) as con:
             con.execute("begin transaction")
+            previous = con.execute(LATEST, [code]).fetchall()
             row["decision_id"] = con.execute(INSERT, row).fetchall()[0][0]
             con.execute("commit")
         publish_after_write(ledger)  # readers see the decision: the ledger's snapshot, a small file
+        if decision == "confirm" or (previous and previous[0][0] == "confirm"):
+            with write_transaction(db) as store:  # 重点抽查: persons of interest again, withdrawals
+                apply_schema(store)
+                interest.after_decision(store, min_confirmed)
+            publish_after_write(db)
     return row
 
 

@@ -17,6 +17,12 @@ from screening.store.database import fetch_dicts, write_transaction
 from screening.store.lock import run_lock
 from screening.store.sqlfiles import statement
 
+INSERT_MISSING = (  # outbox rows of a frame named staged, each key once (the spot checks' entries)
+    "insert into outbox (idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator,"
+    " lead_category, priority, counting_hits, hold, content_hash, created_at)"
+    " select idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator, lead_category,"
+    " priority, counting_hits, hold, content_hash, created_at from staged"
+    " where idempotency_key not in (select idempotency_key from outbox)")
 DUE = (
     "select idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator, lead_category,"
     " priority, counting_hits, hold, content_hash from outbox"

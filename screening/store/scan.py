@@ -27,7 +27,7 @@ extract: its firms are compared with what the store holds now. A file that chang
 complete version.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +58,7 @@ class RunOptions:
     parts_dir: Path | None = None  # None: <store>.parts beside the store
     missing_limit: float = 0.2
     allow_mass_missing: bool = False
+    min_confirmed: int = 2  # REGSCREEN_INTEREST_MIN_CONFIRMED: persons of interest (screening.store.interest)
 
 
 @dataclass
@@ -246,7 +247,7 @@ def commit_run(plan: RunPlan) -> RunReport:
     results = [result_paths(plan.results_dir, p) for p in plan.parts]
     row = run_row(plan, plan_screened(results))
     commit.commit(plan.db, row, plan.run_folder.staging, [r[0] for r in results], [r[1] for r in results],
-                  plan.options.limits, plan.run_folder.spill)
+                  plan.options.limits, plan.run_folder.spill, plan.options.min_confirmed)
     ensure_current(plan.db)  # analysts' read-only snapshots: this run, complete
     plan.run_folder.remove()
     return RunReport(row, plan.notes)
@@ -261,10 +262,13 @@ def plan_screened(results: list[tuple[Path, Path]]) -> int:
 
 def scan(extract: Path, db: Path, screener: "Screener", as_of: date | None = None, full: bool = False,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, progress=lambda phase, rows: None,
-         options: RunOptions | None = None) -> RunReport:
+         options: RunOptions | None = None, min_confirmed: int | None = None) -> RunReport:
     """Run one scan of ``extract`` into the store at ``db``: plan, screen the parts here, commit in one
-    transaction. ``progress(phase, rows)`` is told what is being done (reading, screening, writing)."""
+    transaction. ``progress(phase, rows)`` is told what is being done (reading, screening, writing);
+    ``min_confirmed`` overrides the options' threshold for persons of interest."""
     options = options or RunOptions(chunk_rows=chunk_rows)
+    if min_confirmed is not None:
+        options = replace(options, min_confirmed=min_confirmed)
     with run_lock(db):
         plan = plan_run(extract, db, screener.versions, as_of, full, options, progress)
         if plan.parts:

@@ -19,6 +19,7 @@ class WebConfig:
     idle_timeout: timedelta = timedelta(hours=1)
     lock_wait_seconds: float = 10.0
     page_size: int = 50
+    interest_min_confirmed: int = 2  # REGSCREEN_INTEREST_MIN_CONFIRMED: passed to decisions (重点抽查)
     extra: dict = field(default_factory=dict)  # for routers added beside the pages (e.g. the applications API)
 
 
@@ -28,4 +29,5 @@ def web_config(settings: Settings, db: Path | None = None) -> WebConfig:
     return WebConfig(db=store, accounts=accounts_path(store),
                      session_lifetime=timedelta(hours=settings.web_session_hours),
                      idle_timeout=timedelta(minutes=settings.web_idle_minutes),
-                     lock_wait_seconds=settings.web_lock_wait_seconds, page_size=settings.web_page_size)
+                     lock_wait_seconds=settings.web_lock_wait_seconds, page_size=settings.web_page_size,
+                     interest_min_confirmed=settings.interest_min_confirmed)

@@ -59,10 +59,11 @@ def firm_view(request: Request, session: Session, code: str, status: int = 200, 
         "session": session, "d": found, "versions": versions, "watch_rows": dossier.watch_rows(found),
         "audit_rows": dossier.audit_rows(found), "decision_rows": dossier.decision_rows(found),
         "related_rows": dossier.related_rows(found), "standing": standing,
+        "spot_rows": dossier.spot_rows(found), "made_rows": dossier.made_rows(found),
         "can_decide": found["watch"] is not None and standing is None and session.user.can("analyst"),
         "can_reopen": standing is not None and session.user.can("supervisor"),
         "headers": {"hit": dossier.HIT_HEADERS, "audit": dossier.AUDIT_HEADERS, "decision": dossier.DECISION_HEADERS,
-                    "related": dossier.RELATED_HEADERS},
+                    "related": dossier.RELATED_HEADERS, "spot": dossier.SPOT_HEADERS, "made": dossier.MADE_HEADERS},
         "error": error, "form": form or {}, "saved": request.query_params.get("saved"),
     }, status_code=status)
 
@@ -92,7 +93,7 @@ def decide_waiting(config, code: str, decision: str, reason: str, user: str) -> 
     deadline = time.monotonic() + config.lock_wait_seconds
     while True:
         try:
-            return decide(config.db, code, decision, reason, user)
+            return decide(config.db, code, decision, reason, user, config.interest_min_confirmed)
         except RunInProgress:
             if time.monotonic() >= deadline:
                 raise RunInProgress(BUSY) from None

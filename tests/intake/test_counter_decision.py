@@ -198,7 +198,9 @@ def test_a_malformed_application_names_the_field(application, field):
     assert str(raised.value).startswith("申请有误：") and f"{field}：" in str(raised.value)
 
 
-def test_legal_representatives_and_shareholders_are_accepted_not_yet_used(counter):
+def test_persons_of_no_interest_leave_the_decision_as_it_is(counter):
+    """Persons are checked by the Counter against the store (tests/intake/test_persons_check.py); the
+    lists' decision alone never changes for the names given."""
     plain = decide(counter, kind="new", region=BEIJING, name="北京某某科技有限公司")
     with_people = decide(counter, kind="new", region=BEIJING, name="北京某某科技有限公司", legal_reps=["张三"],
                          shareholders=["李四", "王五"])
