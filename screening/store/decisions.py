@@ -20,7 +20,7 @@ import duckdb
 
 from screening.errors import DecisionError, StoreError, StoreMissing
 from screening.store import interest, ledgers
-from screening.store.database import apply_schema, open_writer, write_transaction
+from screening.store.database import apply_schema, open_store, open_writer, write_transaction
 from screening.store.lock import run_lock
 from screening.store.publish import publish_after_write
 
@@ -56,12 +56,19 @@ def decide(db: Path, credit_code: str, decision: str, reason: str, decided_by: s
             row["decision_id"] = con.execute(INSERT, row).fetchall()[0][0]
             con.execute("commit")
         publish_after_write(ledger)  # readers see the decision: the ledger's snapshot, a small file
-        if decision == "confirm" or (previous and previous[0][0] == "confirm"):
+        if (decision == "confirm" or (previous and previous[0][0] == "confirm")) and interest_changed(db, min_confirmed):
             with write_transaction(db) as store:  # 重点抽查: persons of interest again, withdrawals
                 apply_schema(store)
                 interest.after_decision(store, min_confirmed)
             publish_after_write(db)
     return row
+
+
+def interest_changed(db: Path, min_confirmed: int) -> bool:
+    """Whether the decision just recorded changes the persons of interest (read from the store, the ledger
+    attached as written)."""
+    with closing(open_store(db)) as con:
+        return interest.evidence_changed(con, min_confirmed)
 
 
 def watch_entry(db: Path, credit_code: str) -> tuple[str, str]:

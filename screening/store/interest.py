@@ -157,6 +157,19 @@ def after_run(con, run_id: int, min_confirmed: int) -> None:
     queue_entries(con, raise_checks(con, evidence, run_id, now), RAISED, run_id, now)
 
 
+def evidence_changed(con, min_confirmed: int) -> bool:
+    """Whether the persons of interest's evidence, computed now, differs from what the store holds (a
+    decision that changes nothing for them leaves the store unwritten)."""
+    has_table = con.execute("select count(*) from duckdb_tables() where table_name = 'person_interest_evidence'"
+                            " and database_name = current_database()").fetchall()[0][0]
+    if not has_table:
+        return True
+    fields = ("person_key", "basis", "credit_code", "decision_id")
+    now = {tuple(row[f] for f in fields) for row in fetch_dicts(con, EVIDENCE_SQL, {"min_confirmed": min_confirmed})}
+    held = set(con.execute("select person_key, basis, credit_code, decision_id from person_interest_evidence").fetchall())
+    return now != held
+
+
 def after_decision(con, min_confirmed: int) -> None:
     """A decision's part (inside its transaction): persons of interest again; a reversed confirmation
     withdraws the spot checks of those who are no longer of interest. Spot checks are raised by runs only
