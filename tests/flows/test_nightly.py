@@ -317,8 +317,9 @@ def test_nightly_takes_regscreen_chunk_rows(drop, tmp_path, monkeypatch):
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    (chunk_rows, parts), = sizes
+    chunk_rows, parts = sizes[0]  # the parts to screen (the commit asks again: none left)
     assert chunk_rows == 7 and len(parts) >= 4 and max(parts) <= 7 and sum(parts) == 22  # 22 firms loaded
+    assert all(rows == 7 and later == [] for rows, later in sizes[1:])
     assert "1 extract loaded" in result.output
     assert (tmp_path / "handoff").is_dir()  # beside the store, not in the current folder
 
