@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from screening.rules.company_names import NameParts
 from screening.rules.hits import EXTENDED_TIER, Hit
 from screening.rules.matcher import Prefilter, TermMatcher
-from screening.rules.folding import fold, fold_text
+from screening.rules.folding import FoldedText, fold, fold_text
 from screening.rules.termlists import (Category, Term, TermList, TermListError, content_version, read_toml,
                                  validated)
 
@@ -174,12 +174,13 @@ class ExtendedTier:
             mask = mask | (found & words.candidates(names) if words else found)
         return mask.alias("candidate")
 
-    def hits(self, name: str | None, parts: NameParts | None, plans_counting: list[Hit]) -> list[Hit]:
+    def hits(self, name: str | None, parts: NameParts | None, plans_counting: list[Hit],
+             folded: FoldedText | None = None) -> list[Hit]:
         """The extended hits of a name: each entry where its rule applies and the plans do not
-        already count a hit on the same characters."""
+        already count a hit on the same characters (``folded``: the name folded, when the caller has it)."""
         if not name or parts is None:
             return []
-        text = fold(name)
+        text = folded if folded is not None and folded.original == name else fold(name)
         taken = [(h.start, h.end) for h in plans_counting if h.field == "name"]
         hits = []
         for occurrence in self.matcher.occurrences(text.text):

@@ -6,6 +6,7 @@ for the full screening in Python. Results come out as frames in input order (``R
 """
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +16,7 @@ from screening.rules.hits import FirmResult
 from screening.rules.identifiers import REGISTRATION_NUMBER, key_region
 from screening.rules.regions import Region, regions_from_addresses
 from screening.rules.results import RESULT, firm_result, screened_frame
+from screening.rules.reuse import FieldDecisions
 from screening.rules.screener import Screener
 from screening.rules.validation import FirstRecords, has_keys, with_rejections
 
@@ -55,11 +57,18 @@ def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool) -> pl.DataF
     )
 
 
+@lru_cache(maxsize=4)
+def field_decisions(screener: Screener) -> FieldDecisions:
+    """The reused decisions of ``screener``'s lists, one set per screener, kept across chunks."""
+    return FieldDecisions(screener)
+
+
 def screen_candidates(screener: Screener, frame: pl.DataFrame) -> pl.DataFrame:
-    """Full screening of the candidate records whose fields are readable."""
+    """Full screening of the candidate records whose fields are readable (decisions reused)."""
     chosen = frame.filter(pl.col("candidate") & pl.col("problem").fill_null("").eq(""))
+    reuse = field_decisions(screener)
     results = [
-        screener.screen(row["record"], row, Region(row["region"], row["region_source"]), row["rejected"])
+        screener.screen(row["record"], row, Region(row["region"], row["region_source"]), row["rejected"], reuse)
         for row in chosen.iter_rows(named=True)
     ]
     return screened_frame(results)
