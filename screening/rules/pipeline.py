@@ -13,6 +13,7 @@ import polars as pl
 
 from screening.extract.readers import CHUNK_ROWS, read_extract
 from screening.rules.hits import FirmResult
+from screening.rules.matcher import has_astral, joint_mapping
 from screening.rules.identifiers import REGISTRATION_NUMBER, key_region
 from screening.rules.regions import Region, regions_from_addresses
 from screening.rules.results import RESULT, firm_result, screened_frame
@@ -23,13 +24,26 @@ from screening.rules.validation import FirstRecords, has_keys, with_rejections
 TEXT_COLUMNS = ("name", "scope")
 
 
+@lru_cache(maxsize=4)
+def candidate_folding(screener: Screener) -> dict[str, str]:
+    """One folding for the plans' prefilter and the extended tier's (see ``matcher.joint_mapping``)."""
+    return joint_mapping([screener.prefilter, *(screener.extended.prefilters if screener.extended else ())])
+
+
 def candidate_mask(screener: Screener, chunk: pl.DataFrame) -> pl.Series:
     """Which records of the chunk may contain a term (name and scope together), or, with the
-    extended tier on, an extended hit in the name."""
-    text = pl.concat_str([pl.col(c).fill_null("") for c in TEXT_COLUMNS], separator="\n")
-    mask = screener.prefilter.candidates(chunk.select(text.alias("text")).to_series())
+    extended tier on, an extended hit in the name. Each column is folded once, for every prefilter
+    (folding is character by character: the fold of name + line break + scope is the two folds joined,
+    the line break folding away)."""
+    mapping = candidate_folding(screener)
+    name, scope = (chunk.get_column(c).fill_null("") for c in TEXT_COLUMNS)
+    folded_name = name.str.replace_many(mapping)
+    joined = pl.DataFrame({"n": folded_name, "s": scope.str.replace_many(mapping)}).select(
+        pl.concat_str("n", "s").alias("text")).to_series()
+    astral = has_astral(name) | has_astral(scope)
+    mask = screener.prefilter.found_in(joined, astral)
     if screener.extended:
-        mask = mask | screener.extended.candidates(chunk.get_column("name"))
+        mask = mask | screener.extended.candidates(name, folded_name)
     return mask.alias("candidate")
 
 

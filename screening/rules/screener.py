@@ -9,7 +9,7 @@ Attention (tier 关注) means the firm is neither flagged nor exempt and the ext
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from screening.rules.clauses import ClauseJudge, Negation
 from screening.rules.company_names import NameParser, NameParts
@@ -25,8 +25,12 @@ from screening.rules.termlists import Term, TermList, load_categories, load_list
 from screening.rules.use import Use, UseJudge, load_use_cues
 from screening.rules.words import WordJudge, load_false_friends, load_place_suffixes, name_view
 
-if TYPE_CHECKING:
-    from screening.rules.reuse import FieldDecisions
+
+class ReusedDecisions(Protocol):
+    """Where decisions made before come from (``screening.rules.reuse.FieldDecisions``)."""
+
+    def decided(self, field: str, original: str, parts: NameParts | None) -> tuple[FoldedText, tuple]:
+        """The folded text of ``original`` and the decision on each occurrence, with its offset."""
 
 SUSPENSION_WHY = "suspension list: acts on applications (new registration, change, move-in), not on existing firms"
 FIELDS = ("name", "scope")
@@ -146,7 +150,7 @@ class Screener:
         return hits_from(field, text, [(0, d) for d in self.decisions(field, text, parts)], region)
 
     def screen(self, record: int, fields: dict, region: Region, rejected: str | None = None,
-               reuse: "FieldDecisions | None" = None) -> FirmResult:
+               reuse: ReusedDecisions | None = None) -> FirmResult:
         """The full screening of one firm whose name or scope may contain a term. ``reuse``: where the
         decisions on a field's text come from when they were made before (``screening.rules.reuse``);
         without it every decision is made here, for this record (the reference)."""
