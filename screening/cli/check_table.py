@@ -23,7 +23,7 @@ from screening.rules.hits import FirmResult
 
 OTHER_REGION = "other region's list"
 HEADINGS = ("#", "credit code", "name", "region", "verdict", "hits")
-FIXED = {"#": 7, "credit code": 18, "region": 14, "verdict": 10}  # name and hits share the rest (2 : 3)
+FIXED = {"#": 7, "credit code": 18, "region": 19, "verdict": 10}  # name and hits share the rest (2 : 3)
 MINIMUM = {"name": 10, "hits": 16}
 GAP = " "
 
@@ -95,8 +95,8 @@ class CheckTable:
 
     def plain_row(self, result: FirmResult, region: str) -> str:
         """A record with nothing highlighted: padded plain cells, folded when long."""
-        cells = [padded(inert(value), self.widths[heading]) for heading, value in zip(
-            HEADINGS, (result.record, result.credit_code or "", result.name or "", region, short_verdict(result).plain, ""))]
+        values = (str(result.record), inert(result.credit_code), inert(result.name), inert(region), short_verdict(result).plain, "")
+        cells = [padded(value, self.widths[heading]) for heading, value in zip(HEADINGS, values)]
         return "\n".join(GAP.join(cell[i] if i < len(cell) else " " * self.widths[h] for cell, h in zip(cells, HEADINGS))
                          for i in range(max(map(len, cells))))
 
@@ -116,18 +116,26 @@ class CheckTable:
         return rows
 
     def rows(self, results: Iterable[FirmResult]) -> None:
-        """Print one chunk of results (kept in order), as one block."""
-        block = Text()
+        """Print one chunk of results, in order: plain rows written as text (already inert and padded,
+        nothing for rich to parse), highlighted rows printed by rich."""
+        plain: list[str] = []
         for result in results:
             if self.flagged_only and not result.flagged:
                 continue
             shown = result if self.other_regions else without_other_regions(result)
-            region = f"{result.region or '-'} ({result.region_source})"
+            region = f"{result.region or '-'} {result.region_source}"
             if shown.hits or shown.exempt or shown.rejected:
-                block.append_text(self.styled_row(shown, region))
-                block.append(self.rule + "\n", style="dim")
+                self.write(plain)
+                row = self.styled_row(shown, region)
+                row.append(self.rule, style="dim")
+                self.console.print(row, soft_wrap=True, crop=False)
             else:
-                block.append(self.plain_row(shown, region) + "\n")
-        if block:
-            block.rstrip()
-            self.console.print(block, soft_wrap=True, crop=False)
+                plain.append(self.plain_row(shown, region) + "\n")
+        self.write(plain)
+
+    def write(self, lines: list[str]) -> None:
+        """Write plain rows straight to the console's file, and forget them."""
+        if lines:
+            self.console.file.write("".join(lines))
+            self.console.file.flush()
+            lines.clear()
