@@ -23,7 +23,7 @@ from screening.rules.hits import FirmResult
 
 OTHER_REGION = "other region's list"
 HEADINGS = ("#", "credit code", "name", "region", "verdict", "hits")
-FIXED = {"#": 7, "credit code": 18, "region": 19, "verdict": 10}  # name and hits share the rest (2 : 3)
+FIXED = {"#": 7, "credit code": 18, "region": 19, "verdict": 17}  # name and hits share the rest (2 : 3)
 MINIMUM = {"name": 10, "hits": 16}
 GAP = " "
 

@@ -51,7 +51,7 @@ def test_widths_fill_the_console_and_never_go_below_four_cells(total):
 
 def test_each_chunk_is_printed_as_soon_as_it_is_given(screener):
     out = io.StringIO()
-    table = CheckTable(Console(file=out, width=120))
+    table = CheckTable(Console(file=out, width=180))
     table.header()
     first = screener.screen(1, {"name": "甲金融信息服务有限公司", "scope": "金融信息服务"}, Region("310115", "credit_code"))
     table.rows([first])
