@@ -1,54 +1,70 @@
-"""Benchmark: how fast the screening engine runs on the real corpus, against three baselines.
+"""Benchmark: how fast `regscreen check` runs on the real corpus, against its baselines (issue 13).
 
 Measured on ../shared/data/registry/erd_1978_2004_all.parquet (1,105,927 firms), every design in
 the same run, each reported as the MEDIAN of --repeats runs, in records/s and MB/s, where MB is
 10^6 UTF-8 bytes of the name + scope text screened (企业名称 + 经营范围, no separator):
 
-  product   the real engine end to end except printing: a fresh ``product_screener(get_settings())``
-            plus consuming every result frame of ``screen_frames_on(screener, path, chunk_rows, 1)``
-            (read, validate, region, prefilter, full screening of candidates); also the peak
-            RSS of the process after the product runs (goal < 2 GB); then the same on one
-            worker process per core (``screening.rules.parallel``, ``regscreen check --workers N``)
-  (a)       polars ceiling: ``name.str.contains_any(TERMS) | scope.str.contains_any(TERMS)`` over
-            the in-memory columns; "(a) + read" also times reading the two Parquet columns
-  (b)       jieba first: ``jieba.lcut(name + "\\n" + scope, HMM=False)`` with every term added by
-            ``jieba.add_word``, then tokens checked against the term set; on a random sample
-            (fixed seed), the rate on the sample stands for the corpus
-  (c)       plain Python: ``any(t in text for t in TERMS)`` per record over the full corpus
+  check            ``regscreen check EXTRACT > file`` as a user runs it: a new process, wall time from
+                   start-up to the last JSON line, and its peak memory (``/usr/bin/time -v``)
+  check, 2 workers the same with ``--workers 2``
+  check --format table   the same with the table format (goal: at most 2x the JSON Lines time)
+  product          in this process: ``product_screener(get_settings())`` plus every result frame of
+                   ``screen_frames_on(screener, path, chunk_rows, 1)`` (no start-up, no printing)
+  (a)              polars ceiling: ``name.str.contains_any(TERMS) | scope.str.contains_any(TERMS)`` over
+                   the in-memory columns; "(a) + read" also times reading the two Parquet columns
+  (b)              jieba first: ``jieba.lcut(name + "\\n" + scope, HMM=False)`` with every term added,
+                   then tokens checked against the term set; on a random sample (fixed seed)
+  (c)              plain Python: ``any(t in text for t in TERMS)`` per record over the full corpus
+  (d)              pyahocorasick: one automaton of TERMS, ``next(automaton.iter(text), None)`` per record
 
-TERMS are the folded terms of all lists, ``sorted(screener.matcher.entries)``. The goals
-compare record rates: product / (a) >= 1/8, product / (b) >= 50. The last lines give the time each
-goal allows for the corpus beside the time python-stdnum alone needs to check every credit code.
+TERMS are the folded terms of all lists, ``sorted(screener.matcher.entries)``; the baselines fold
+nothing and judge nothing, so they are ceilings, not equivalents. The goals (issue 13 item 3): check /
+(a) >= 1/8; check ahead of (c) and (d); 2 workers >= 1.7x one; peak memory <= 1 GB; the table at most
+2x the JSON Lines time. ``--profile`` adds where the product's time goes: CPU seconds per phase (read,
+prepare: keys, damaged text, prefilter, regions; the full screening of the candidates; result frames;
+JSON) and the hits of the reuse caches, then cProfile's top functions.
 
 Run from the repository root:
 
-    .venv/bin/python bench/check_speed.py [--repeats 3] [--limit N]
+    .venv/bin/python bench/check_speed.py [--repeats 3] [--limit N] [--profile]
 
 --limit N runs every design on only the first N records (written to a temporary Parquet file,
 so the product reads exactly those). Progress goes to stderr, the results to stdout.
 """
 
 import argparse
+import cProfile
+import io
 import os
 import logging
+import pstats
 import random
+import re
 import resource
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ahocorasick
 import jieba
 import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from screening.rules.identifiers import credit_code_problem
+from screening.extract.readers import read_extract
+from screening.rules import pipeline
 from screening.rules.parallel import screen_frames_on
-from screening.rules.screener import Screener, product_screener
+from screening.rules.regions import Region
+from screening.rules.results import RESULT, screened_frame
+from screening.rules.screener import product_screener
+from screening.rules.validation import has_keys
 from screening.settings import get_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,7 +72,9 @@ CORPUS = REPO / ".." / "shared" / "data" / "registry" / "erd_1978_2004_all.parqu
 NAME, SCOPE = "企业名称", "经营范围"
 SEED = 20_240_601
 GOAL_VS_POLARS = 1 / 8
-GOAL_VS_JIEBA = 50.0
+GOAL_WORKERS = 1.7
+GOAL_TABLE = 2.0
+GOAL_PEAK_MB = 1_000
 
 out = Console(width=180)
 err = Console(stderr=True, log_path=False)
@@ -72,6 +90,7 @@ class Measurement:
     seconds: list[float] = field(default_factory=list)
     matched: int = 0
     note: str = ""
+    peak_mb: float = 0.0
 
     @property
     def median(self) -> float:
@@ -170,20 +189,6 @@ def run_product(path: Path, chunk_rows: int, records: int, setup_seconds: list[f
     return flagged
 
 
-def run_validation(codes: list[str | None]) -> int:
-    """The credit-code checks alone (python-stdnum), as every product run does them."""
-    return sum(credit_code_problem(code) is not None for code in codes)
-
-
-def bench_validation(path: Path, records: int, size: int, repeats: int) -> Measurement:
-    """The python-stdnum share of the product: every credit code checked once."""
-    codes = pl.read_parquet(path, columns=["统一社会信用代码"]).to_series().to_list()
-    measurement = Measurement("  of which: credit codes (stdnum)", records, size)
-    repeat("stdnum", repeats, lambda: run_validation(codes), measurement)
-    measurement.note = "python-stdnum check of every credit code (part of the product); matched = rejected codes"
-    return measurement
-
-
 def bench_product(path: Path, chunk_rows: int, records: int, size: int, repeats: int, workers: int = 1) -> Measurement:
     """The real engine, end to end, ``repeats`` times."""
     setup: list[float] = []
@@ -254,6 +259,103 @@ def bench_substring(frame: pl.DataFrame, terms: list[str], size: int | None, rep
     return repeat("(c)", repeats, lambda: count_substring_matches(texts, terms), measurement)
 
 
+def count_automaton_matches(texts: list[str], automaton: ahocorasick.Automaton) -> int:
+    """Records whose text contains any term, by one Aho-Corasick automaton (pyahocorasick)."""
+    with err.status("(d) pyahocorasick"):
+        return sum(1 for text in texts if next(automaton.iter(text), None) is not None)
+
+
+def bench_automaton(frame: pl.DataFrame, terms: list[str], repeats: int) -> Measurement:
+    """(d) pyahocorasick over the full corpus."""
+    automaton = ahocorasick.Automaton()
+    for term in terms:
+        automaton.add_word(term, term)
+    automaton.make_automaton()
+    texts = joined_texts(frame)
+    measurement = Measurement("(d) pyahocorasick", frame.height, text_bytes(frame), note="full corpus")
+    return repeat("(d)", repeats, lambda: count_automaton_matches(texts, automaton), measurement)
+
+
+TIME = shutil.which("time") and Path("/usr/bin/time")
+PEAK = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+
+
+def run_check(path: Path, out: Path, options: list[str], peaks: list[float]) -> int:
+    """``regscreen check PATH OPTIONS > out`` in a new process (start-up to the last line); its peak
+    RSS (``/usr/bin/time -v``, else the largest child's) goes to ``peaks``; returns the lines written."""
+    command = [str(Path(sys.executable).parent / "regscreen"), "check", str(path), *options]
+    timed = [str(TIME), "-v", *command] if TIME and TIME.exists() else command
+    with open(out, "wb") as handle:
+        done = subprocess.run(timed, stdout=handle, stderr=subprocess.PIPE, check=True, cwd=REPO)
+    found = PEAK.search(done.stderr.decode("utf-8", "replace"))
+    peaks.append(int(found.group(1)) / 1024 if found else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    with open(out, "rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def bench_check(path: Path, records: int, size: int, repeats: int, options: list[str], label: str,
+                workdir: Path) -> Measurement:
+    """``regscreen check`` as a user runs it, ``repeats`` times; note: median peak RSS."""
+    peaks: list[float] = []
+    measurement = Measurement(label, records, size)
+    out = workdir / "check.out"
+    repeat(label, repeats, lambda: run_check(path, out, options, peaks), measurement)
+    measurement.peak_mb = statistics.median(peaks)
+    measurement.note = f"new process, wall time to the last line; peak RSS {measurement.peak_mb:,.0f} MB; matched = lines"
+    return measurement
+
+
+# ---------------------------------------------------------------- where the time goes
+
+
+def phases(path: Path, chunk_rows: int) -> tuple[dict[str, float], dict]:
+    """CPU seconds of each phase of one in-process product run (as ``pipeline.screen_frame`` does it)."""
+    spent: dict[str, float] = {}
+
+    def timed(phase: str, work: Callable):
+        started = time.process_time()
+        result = work()
+        spent[phase] = spent.get(phase, 0.0) + time.process_time() - started
+        return result
+
+    screener = timed("start: load the lists", lambda: product_screener(get_settings()))
+    reuse = pipeline.field_decisions(screener)
+    chunks = read_extract(path, chunk_rows)
+    while (chunk := timed("read the extract", lambda: next(chunks, None))) is not None:
+        frame = timed("prepare: keys, damaged text, prefilter, regions",
+                      lambda: pipeline.prepare(screener, chunk, has_keys(chunk)))
+        rows = timed("candidates to Python rows", lambda: list(frame.filter(
+            pl.col("candidate") & pl.col("problem").fill_null("").eq("")).iter_rows(named=True)))
+        results = timed("full screening of the candidates", lambda: [screener.screen(
+            row["record"], row, Region(row["region"], row["region_source"]), row["rejected"], reuse) for row in rows])
+        screened = timed("result frames", lambda: screened_frame(results))
+        joined = timed("join to every record", lambda: frame.join(screened, on="record", how="left", maintain_order="left")
+                       .with_columns(pl.col("hits").fill_null(pl.lit([], dtype=RESULT["hits"]))))
+        timed("JSON Lines", lambda: joined.select(list(RESULT)).write_ndjson(io.BytesIO()))
+        spent["candidates"] = spent.get("candidates", 0) + len(rows)
+    return spent, reuse.cache_info()
+
+
+def print_profile(path: Path, chunk_rows: int, top: int) -> None:
+    """Where the product's time goes: CPU per phase, the caches, then cProfile's top functions."""
+    spent, caches = phases(path, chunk_rows)
+    candidates = spent.pop("candidates")
+    total = sum(spent.values())
+    out.print(f"Where the time goes (one in-process run, CPU seconds; {candidates:,.0f} candidates):")
+    for phase, seconds in spent.items():
+        out.print(f"  {phase:52s} {seconds:7.2f} s  {seconds / total:5.1%}")
+    out.print(f"  {'total':52s} {total:7.2f} s")
+    for name, info in caches.items():
+        out.print(f"  reuse cache {name}: {info.hits:,} hits, {info.misses:,} misses (size {info.currsize:,})")
+    profile = cProfile.Profile()
+    profile.enable()
+    run_product(path, chunk_rows, 0, [], 1)
+    profile.disable()
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(r"screening|polars.*collect|jieba", top)
+    out.print(text.getvalue(), markup=False, highlight=False)
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -277,35 +379,21 @@ def ratio_line(label: str, ratio: float, goal: float | None) -> str:
     return f"{label}: {ratio:.4g} (goal >= {goal:.4g}) {verdict}"
 
 
-def print_ratios(product: Measurement, polars: Measurement, polars_read: Measurement,
-                 jieba_first: Measurement, substring: Measurement) -> None:
-    """The ratios of record rates the issue asks for."""
-    rate = product.records_per_s
-    out.print("Ratios of records/s (product / baseline):")
-    out.print("  " + ratio_line("product / (a) polars contains_any", rate / polars.records_per_s, GOAL_VS_POLARS))
-    out.print("  " + ratio_line("product / (a) + read parquet", rate / polars_read.records_per_s, None))
-    out.print("  " + ratio_line("product / (b) jieba first", rate / jieba_first.records_per_s, GOAL_VS_JIEBA))
-    out.print("  " + ratio_line("product / (c) Python substring loop", rate / substring.records_per_s, None))
-
-
-def print_budgets(product: Measurement, validation: Measurement, polars: Measurement,
-                  jieba_first: Measurement, cores: int) -> None:
-    """The time each goal allows for the whole corpus, beside the time python-stdnum alone needs to
-    check every credit code (the issue requires that check), even spread perfectly over every core."""
-    records, stdnum_floor = product.records, validation.median / cores
-    out.print(f"Time budgets for {records:,} records (product now {product.median:.1f} s; python-stdnum alone "
-              f"{validation.median:.1f} s on one core, {stdnum_floor:.1f} s at best on {cores} cores):")
-    for label, goal_rate in (("(a) / 8", polars.records_per_s * GOAL_VS_POLARS),
-                             ("(b) x 50", jieba_first.records_per_s * GOAL_VS_JIEBA)):
-        budget = records / goal_rate
-        left = budget - stdnum_floor
-        out.print(f"  goal {label}: {goal_rate:,.0f} records/s allows {budget:.2f} s; after python-stdnum "
-                  f"{'nothing is left' if left <= 0 else f'{left:.2f} s are left for everything else'}")
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+def print_goals(check: Measurement, parallel: Measurement, table: Measurement, polars: Measurement,
+                substring: Measurement, automaton: Measurement) -> None:
+    """The goals of issue 13 item 3 and 5, each with its figure and whether it is met."""
+    rate = check.records_per_s
+    out.print("Goals (records/s are medians of the same run):")
+    out.print("  " + ratio_line("check / (a) polars contains_any", rate / polars.records_per_s, GOAL_VS_POLARS))
+    out.print("  " + ratio_line("check / (c) Python substring loop", rate / substring.records_per_s, 1.0))
+    out.print("  " + ratio_line("check / (d) pyahocorasick", rate / automaton.records_per_s, 1.0))
+    out.print("  " + ratio_line("check --workers 2 / check", parallel.records_per_s / rate, GOAL_WORKERS))
+    cost = table.median / check.median
+    out.print(f"  check --format table time / JSON Lines time: {cost:.3g} (goal <= {GOAL_TABLE:g}) "
+              + ("[green]meets[/green]" if cost <= GOAL_TABLE else "[red]misses[/red]"))
+    verdict = "[green]meets[/green]" if check.peak_mb <= GOAL_PEAK_MB else "[red]misses[/red]"
+    out.print(f"  check peak memory: {check.peak_mb:,.0f} MB (goal <= {GOAL_PEAK_MB:,} MB) {verdict}; "
+              f"2 workers: {parallel.peak_mb:,.0f} MB (largest process)")
 
 
 # ---------------------------------------------------------------- main
@@ -315,12 +403,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per design; the median is reported")
     parser.add_argument("--baseline-repeats", type=int, default=None,
-                        help="runs for (b) and (c) only (default: --repeats)")
+                        help="runs for (b), (c) and (d) only (default: --repeats)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N records")
     parser.add_argument("--chunk-rows", type=int, default=50_000, help="chunk size of the product's reader")
     parser.add_argument("--jieba-sample", type=int, default=20_000, help="records for (b)")
     parser.add_argument("--substring-sample", type=int, default=None,
                         help="records for (c) (default: the full corpus)")
+    parser.add_argument("--profile", action="store_true", help="also show where the product's time goes")
+    parser.add_argument("--top", type=int, default=30, help="functions of the profile shown")
     return parser.parse_args(argv)
 
 
@@ -332,26 +422,27 @@ def main(argv: list[str] | None = None) -> None:
         records = pl.scan_parquet(path).select(pl.len()).collect().item()
         size = text_bytes(read_text_columns(path))
         err.log(f"{path.name}: {records:,} records, {size / 1e6:,.1f} MB name+scope text")
+        check = bench_check(path, records, size, args.repeats, [], "check (regscreen, JSON Lines)", Path(workdir))
+        parallel = bench_check(path, records, size, args.repeats, ["--workers", "2"], "check --workers 2", Path(workdir))
+        table = bench_check(path, records, size, args.repeats, ["--format", "table"], "check --format table",
+                            Path(workdir))
         product = bench_product(path, args.chunk_rows, records, size, args.repeats)
-        product_peak = peak_rss_mb()
-        parallel = bench_product(path, args.chunk_rows, records, size, args.repeats, os.cpu_count() or 1)
-        validation = bench_validation(path, records, size, args.repeats)
         terms = folded_terms()
         frame = read_text_columns(path)
         polars = bench_polars(frame, terms, args.repeats)
         polars_read = bench_polars_with_read(path, terms, records, size, args.repeats)
         jieba_first = bench_jieba(frame, terms, args.jieba_sample, slow_repeats)
         substring = bench_substring(frame, terms, args.substring_sample, slow_repeats)
-    repeats_note = f"median of {args.repeats} runs" + (
-        f"; (b) and (c): median of {slow_repeats}" if slow_repeats != args.repeats else "")
-    out.print(f"Corpus: {path.name if args.limit else CORPUS.resolve()}, {records:,} records"
-              f"{f' (first {args.limit:,})' if args.limit else ''}; {len(terms)} folded terms; MB = 10^6 UTF-8 bytes")
-    out.print(results_table([product, parallel, validation, polars, polars_read, jieba_first, substring], repeats_note))
-    out.print(f"Peak RSS after the product runs: {product_peak:,.0f} MB (goal < 2,000 MB); "
-              f"whole process at the end: {peak_rss_mb():,.0f} MB")
-    print_ratios(product, polars, polars_read, jieba_first, substring)
-    print_ratios(parallel, polars, polars_read, jieba_first, substring)
-    print_budgets(product, validation, polars, jieba_first, os.cpu_count() or 1)
+        automaton = bench_automaton(frame, terms, slow_repeats)
+        repeats_note = f"median of {args.repeats} runs" + (
+            f"; (b), (c), (d): median of {slow_repeats}" if slow_repeats != args.repeats else "")
+        out.print(f"Corpus: {path.name if args.limit else CORPUS.resolve()}, {records:,} records"
+                  f"{f' (first {args.limit:,})' if args.limit else ''}; {len(terms)} folded terms; MB = 10^6 UTF-8 bytes")
+        out.print(results_table([check, parallel, table, product, polars, polars_read, jieba_first, substring, automaton],
+                                repeats_note))
+        print_goals(check, parallel, table, polars, substring, automaton)
+        if args.profile:
+            print_profile(path, args.chunk_rows, args.top)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ from screening.rules.termlists import TermList
 
 
 def stdout_console() -> Console:
-    """A console for stdout, wide enough for Chinese text when output goes to a file or pipe."""
-    return Console() if sys.stdout.isatty() else Console(width=200)
+    """A console for stdout at the terminal's width, or ``COLUMNS`` when set; 200 cells wide (enough for
+    Chinese text) when output goes to a file or pipe without ``COLUMNS``."""
+    return Console() if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit() else Console(width=200)
 
 
 def progress_frames(frames: Iterable[pl.DataFrame], path: Path) -> Iterator[pl.DataFrame]:
@@ -100,20 +101,6 @@ def verdict(result: FirmResult) -> Text:
     if result.attention:
         return Text("ATTENTION (关注)", style="bold yellow")
     return Text("exempt" if result.exempt else "clear", style="green" if result.exempt else "")
-
-
-def print_table(results: Iterable[FirmResult], flagged_only: bool = False) -> None:
-    """A table of records with their verdict, highlighted name and hits."""
-    table = Table(title="regscreen check", show_lines=True, expand=True)
-    for column in ("#", "credit code", "name", "region", "verdict", "hits"):
-        table.add_column(column, overflow="fold")
-    for result in results:
-        if flagged_only and not result.flagged:
-            continue
-        region = f"{result.region or '-'} ({result.region_source})"
-        table.add_row(text(result.record), text(result.credit_code), highlighted(result.name, result, "name"),
-                      text(region), verdict(result), explanation(result))
-    stdout_console().print(table)
 
 
 def term_rows(lists: list[TermList]) -> Iterator[dict]:

@@ -53,6 +53,8 @@ def inert(value) -> str:
     """``value`` as text that is safe to print: every control, escape and format character shown escaped
     (None is the empty string)."""
     source = "" if value is None else str(value)
+    if source.isprintable():  # no Cc, Cf, Cs, Zl or Zp character (nor Co, Cn, Zs but the space): nothing to escape
+        return source
     if not any(is_unsafe(char) for char in source):
         return source
     return inert_offsets(source)[0]

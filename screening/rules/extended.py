@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from screening.rules.company_names import NameParts
 from screening.rules.hits import EXTENDED_TIER, Hit
-from screening.rules.matcher import Prefilter, TermMatcher
-from screening.rules.folding import fold, fold_text
+from screening.rules.matcher import Prefilter, TermMatcher, has_astral, joint_mapping
+from screening.rules.folding import FoldedText, fold, fold_text
 from screening.rules.termlists import (Category, Term, TermList, TermListError, content_version, read_toml,
                                  validated)
 
@@ -166,20 +166,29 @@ class ExtendedTier:
             groups.setdefault(rule.industry_words, set()).add(term.folded)
         return [(Prefilter(texts), Prefilter(words) if words else None) for words, texts in groups.items()]
 
-    def candidates(self, names: pl.Series) -> pl.Series:
-        """A boolean Series: True where a name may hold an extended hit (exact superset)."""
+    @property
+    def prefilters(self) -> list[Prefilter]:
+        """Every prefilter of the tier (texts and industry words), for one joint folding."""
+        return [each for pair in self._prefilters for each in pair if each is not None]
+
+    def candidates(self, names: pl.Series, folded: pl.Series | None = None) -> pl.Series:
+        """A boolean Series: True where a name may hold an extended hit (exact superset). ``folded``: the
+        names folded by a mapping holding every prefilter's of the tier (``matcher.joint_mapping``)."""
+        folded = names.fill_null("").str.replace_many(joint_mapping(self.prefilters)) if folded is None else folded
+        astral = has_astral(names)
         mask = pl.Series("candidate", [False] * len(names), dtype=pl.Boolean)
         for texts, words in self._prefilters:
-            found = texts.candidates(names)
-            mask = mask | (found & words.candidates(names) if words else found)
+            found = texts.found_in(folded, astral)
+            mask = mask | (found & words.found_in(folded, astral) if words else found)
         return mask.alias("candidate")
 
-    def hits(self, name: str | None, parts: NameParts | None, plans_counting: list[Hit]) -> list[Hit]:
+    def hits(self, name: str | None, parts: NameParts | None, plans_counting: list[Hit],
+             folded: FoldedText | None = None) -> list[Hit]:
         """The extended hits of a name: each entry where its rule applies and the plans do not
-        already count a hit on the same characters."""
+        already count a hit on the same characters (``folded``: the name folded, when the caller has it)."""
         if not name or parts is None:
             return []
-        text = fold(name)
+        text = folded if folded is not None and folded.original == name else fold(name)
         taken = [(h.start, h.end) for h in plans_counting if h.field == "name"]
         hits = []
         for occurrence in self.matcher.occurrences(text.text):

@@ -20,6 +20,7 @@ ANY_BRACKET = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS)) + 
 HARD_STOPS = frozenset(";。\n\r")
 SOFT_STOPS = frozenset(",")
 BLANK = "□"
+_HARD_STOP = re.compile("[" + re.escape("".join(sorted(HARD_STOPS))) + "]")
 
 
 def bracket_spans(text: str) -> list[tuple[int, int]]:
@@ -36,6 +37,28 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
             if stack:
                 spans.append((stack.pop()[1], index))
     return spans
+
+
+def top_level_items(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` between its hard stops (; 。 line breaks) outside every matched bracket.
+
+    No clause, bracket or word window of a hit reaches across such a stop, so every decision on a hit
+    is the same in its item alone as in the whole text: items are what decisions are reused by."""
+    outer: list[tuple[int, int]] = []
+    for opening, closing in sorted(bracket_spans(text)):
+        if not outer or opening > outer[-1][1]:
+            outer.append((opening, closing))
+    items, start, at = [], 0, 0
+    for match in _HARD_STOP.finditer(text):
+        stop = match.start()
+        while at < len(outer) and outer[at][1] < stop:
+            at += 1
+        if at < len(outer) and outer[at][0] < stop:
+            continue  # inside a bracket
+        items.append((start, stop))
+        start = stop + 1
+    items.append((start, len(text)))
+    return items
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,25 @@ class Prefilter:
 
     def candidates(self, texts: pl.Series) -> pl.Series:
         """A boolean Series: True where the text may contain a term (nulls are False)."""
-        folded = texts.fill_null("").str.replace_many(self.mapping)
-        possible = folded.str.contains_any(self.terms) | texts.fill_null("").str.contains(_ASTRAL)
-        return possible.alias("candidate")
+        texts = texts.fill_null("")
+        return self.found_in(texts.str.replace_many(self.mapping), has_astral(texts))
+
+    def found_in(self, folded: pl.Series, astral: pl.Series) -> pl.Series:
+        """``candidates`` of texts already folded by a mapping that holds this one's (``joint_mapping``:
+        folding more characters to their own fold never adds or removes a term of this prefilter), with
+        ``has_astral`` of the texts."""
+        return (folded.str.contains_any(self.terms) | astral).alias("candidate")
+
+
+def has_astral(texts: pl.Series) -> pl.Series:
+    """Where a text holds a character beyond the BMP (folded on the slow path: always a candidate)."""
+    return texts.fill_null("").str.contains(_ASTRAL)
+
+
+def joint_mapping(prefilters: Iterable[Prefilter]) -> dict[str, str]:
+    """One folding for several prefilters: the union of their mappings (each character to its fold),
+    so a column is folded once for all of them."""
+    joint: dict[str, str] = {}
+    for prefilter in prefilters:
+        joint.update(prefilter.mapping)
+    return joint

@@ -6,28 +6,44 @@ for the full screening in Python. Results come out as frames in input order (``R
 """
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
 from screening.extract.readers import CHUNK_ROWS, read_extract
 from screening.rules.hits import FirmResult
+from screening.rules.matcher import has_astral, joint_mapping
 from screening.rules.identifiers import REGISTRATION_NUMBER, key_region
 from screening.rules.regions import Region, regions_from_addresses
 from screening.rules.results import RESULT, firm_result, screened_frame
+from screening.rules.reuse import FieldDecisions
 from screening.rules.screener import Screener
 from screening.rules.validation import FirstRecords, has_keys, keyed, with_rejections
 
 TEXT_COLUMNS = ("name", "scope")
 
 
+@lru_cache(maxsize=4)
+def candidate_folding(screener: Screener) -> dict[str, str]:
+    """One folding for the plans' prefilter and the extended tier's (see ``matcher.joint_mapping``)."""
+    return joint_mapping([screener.prefilter, *(screener.extended.prefilters if screener.extended else ())])
+
+
 def candidate_mask(screener: Screener, chunk: pl.DataFrame) -> pl.Series:
     """Which records of the chunk may contain a term (name and scope together), or, with the
-    extended tier on, an extended hit in the name."""
-    text = pl.concat_str([pl.col(c).fill_null("") for c in TEXT_COLUMNS], separator="\n")
-    mask = screener.prefilter.candidates(chunk.select(text.alias("text")).to_series())
+    extended tier on, an extended hit in the name. Each column is folded once, for every prefilter
+    (folding is character by character: the fold of name + line break + scope is the two folds joined,
+    the line break folding away)."""
+    mapping = candidate_folding(screener)
+    name, scope = (chunk.get_column(c).fill_null("") for c in TEXT_COLUMNS)
+    folded_name = name.str.replace_many(mapping)
+    joined = pl.DataFrame({"n": folded_name, "s": scope.str.replace_many(mapping)}).select(
+        pl.concat_str("n", "s").alias("text")).to_series()
+    astral = has_astral(name) | has_astral(scope)
+    mask = screener.prefilter.found_in(joined, astral)
     if screener.extended:
-        mask = mask | screener.extended.candidates(chunk.get_column("name"))
+        mask = mask | screener.extended.candidates(name, folded_name)
     return mask.alias("candidate")
 
 
@@ -60,11 +76,18 @@ def prepare(screener: Screener, chunk: pl.DataFrame, has_code: bool, validated: 
     )
 
 
+@lru_cache(maxsize=4)
+def field_decisions(screener: Screener) -> FieldDecisions:
+    """The reused decisions of ``screener``'s lists, one set per screener, kept across chunks."""
+    return FieldDecisions(screener)
+
+
 def screen_candidates(screener: Screener, frame: pl.DataFrame) -> pl.DataFrame:
-    """Full screening of the candidate records whose fields are readable."""
+    """Full screening of the candidate records whose fields are readable (decisions reused)."""
     chosen = frame.filter(pl.col("candidate") & pl.col("problem").fill_null("").eq(""))
+    reuse = field_decisions(screener)
     results = [
-        screener.screen(row["record"], row, Region(row["region"], row["region_source"]), row["rejected"])
+        screener.screen(row["record"], row, Region(row["region"], row["region_source"]), row["rejected"], reuse)
         for row in chosen.iter_rows(named=True)
     ]
     return screened_frame(results)

@@ -9,8 +9,9 @@ Attention (tier 关注) means the firm is neither flagged nor exempt and the ext
 import copy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from screening.rules.clauses import ClauseJudge
+from screening.rules.clauses import ClauseJudge, Negation
 from screening.rules.company_names import NameParser, NameParts
 from screening.rules.extended import ExtendedTier
 from screening.rules.exemptions import ExemptionChecker
@@ -24,17 +25,39 @@ from screening.rules.termlists import Term, TermList, load_categories, load_list
 from screening.rules.use import Use, UseJudge, load_use_cues
 from screening.rules.words import WordJudge, load_false_friends, load_place_suffixes, name_view
 
+
+class ReusedDecisions(Protocol):
+    """Where decisions made before come from (``screening.rules.reuse.FieldDecisions``)."""
+
+    def decided(self, field: str, original: str, parts: NameParts | None) -> tuple[FoldedText, tuple]:
+        """The folded text of ``original`` and the decision on each occurrence, with its offset."""
+
 SUSPENSION_WHY = "suspension list: acts on applications (new registration, change, move-in), not on existing firms"
 FIELDS = ("name", "scope")
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What is true of an occurrence whatever list it came from: negated or not a word (``why``), and
-    the clause it sits in (its use, claim or mention, is judged only when a term counts)."""
+    """What is true of an occurrence whatever list it came from: negated (``negation``, its folded span
+    quoted from the original text per record) or not a word (``why``), and the clause it sits in (its
+    use, claim or mention, is judged only when a term counts)."""
 
     why: str | None
     clause: Clause | None = None  # the scope clause holding the occurrence (None in a name)
+    negation: Negation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What is decided of one occurrence in one field whatever the region: its terms for that field,
+    negation, word evidence and, when some term may count, its use. A function of the folded text
+    (and, in a name, of the name's parse), so a scope's decisions are reused (``screening.rules.reuse``)."""
+
+    occurrence: Occurrence
+    terms: tuple[Term, ...]
+    negation: Negation | None
+    why: str | None
+    use: Use | None
 
 
 class Screener:
@@ -83,10 +106,8 @@ class Screener:
         clause = layout.clause(start, end) if layout else None
         negation = self.clauses.negation_in(layout, clause, start, end, term) if clause else None
         if negation:
-            first, last = text.original_span(negation.start, negation.end)
-            return Evidence(f"negated ({negation.cue}): {text.original[first:last]}")
+            return Evidence(None, negation=negation)
         words, at, until = occurrence.joined or (text.text, start, end)
-        first, last = text.original_span(start, end)
         within, crossing = name_view(text, parts, start, end) if field == "name" else (None, None)
         why = self.words.not_a_word(words, at, until, term, None if occurrence.joined else within) or crossing
         return Evidence(why, clause)
@@ -97,13 +118,28 @@ class Screener:
             return self.uses.scope(evidence.clause, occurrence.start, occurrence.end, occurrence.folded)
         return self.uses.name(parts, *text.original_span(occurrence.start, occurrence.end))
 
+    def decisions(self, field: str, text: FoldedText, parts: NameParts | None = None) -> list[Decision]:
+        """The decision on every occurrence of a term of ``field`` in folded ``text``, in text order
+        (the use is judged for occurrences that stand and that some term of the plans may count)."""
+        layout = Layout(text.text) if field == "scope" else None
+        decided = []
+        for occurrence in self.matcher.occurrences(text.text):
+            terms = tuple(t for t in self.matcher.entries[occurrence.folded] if field in t.fields)
+            if not terms:
+                continue
+            evidence = self.evidence(field, text, occurrence, layout, parts)
+            stands = evidence.negation is None and evidence.why is None and any(map(may_count, terms))
+            use = self.use(text, occurrence, evidence, parts) if stands else None
+            decided.append(Decision(occurrence, terms, evidence.negation, evidence.why, use))
+        return decided
+
     @staticmethod
-    def why_not(term: Term, region: str | None, evidence: Evidence) -> str | None:
-        """Why an occurrence of ``term`` does not count, or None when it counts."""
+    def why_not(term: Term, region: str | None, why: str | None) -> str | None:
+        """Why an occurrence of ``term`` does not count (``why``: its negation or word evidence), or None."""
         if not term.applies_in(region):
             return f"other region's list: {term.list_id} applies in {'/'.join(term.regions)}"
-        if evidence.why:
-            return evidence.why
+        if why:
+            return why
         return SUSPENSION_WHY if term.action == "suspend" else None
 
     def hits_in(self, field: str, original: str | None, region: str | None, parts: NameParts | None = None) -> list[Hit]:
@@ -111,40 +147,32 @@ class Screener:
         if not original:
             return []
         text = fold(original)
-        layout = Layout(text.text) if field == "scope" else None
-        hits = []
-        for occurrence in self.matcher.occurrences(text.text):
-            terms = [t for t in self.matcher.entries[occurrence.folded] if field in t.fields]
-            if not terms:
-                continue
-            evidence = self.evidence(field, text, occurrence, layout, parts)
-            start, end = text.original_span(occurrence.start, occurrence.end)
-            matched = original[start:end]
-            hidden = obfuscation(matched, occurrence.separators) if matched != occurrence.folded else None
-            use = None
-            for term in terms:
-                why = self.why_not(term, region, evidence)
-                counting = why is None and term.tier == PLANS_TIER
-                use = self.use(text, occurrence, evidence, parts) if counting and use is None else use
-                judged = use if counting else None
-                hits.append(Hit(
-                    term.term, field, start, end, why is None, why, term.list_id, term.list_version,
-                    term.source, term.category, term.regulator, term.regulators, term.action, term.tier,
-                    matched, judged and judged.use, judged and judged.reason, hidden,
-                ))
-        return hits
+        return hits_from(field, text, [(0, d) for d in self.decisions(field, text, parts)], region)
 
-    def screen(self, record: int, fields: dict, region: Region, rejected: str | None = None) -> FirmResult:
-        """The full screening of one firm whose name or scope may contain a term."""
+    def screen(self, record: int, fields: dict, region: Region, rejected: str | None = None,
+               reuse: ReusedDecisions | None = None) -> FirmResult:
+        """The full screening of one firm whose name or scope may contain a term. ``reuse``: where the
+        decisions on a field's text come from when they were made before (``screening.rules.reuse``);
+        without it every decision is made here, for this record (the reference)."""
         result = FirmResult(record, fields.get("credit_code"), fields.get("name"), region.code, region.source,
                             rejected=rejected, key_kind=fields.get("key_kind"),
                             registration_number=fields.get("registration_number"))
         name = fields.get("name")
         result.name_parts = self.names.parse(name) if name else None
+        folded_name = None
         for field in FIELDS:
-            result.hits.extend(self.hits_in(field, fields.get(field), region.code, result.name_parts))
+            original = fields.get(field)
+            if not original:
+                continue
+            if reuse is None:
+                text = fold(original)
+                decided = [(0, d) for d in self.decisions(field, text, result.name_parts)]
+            else:
+                text, decided = reuse.decided(field, original, result.name_parts)
+            folded_name = text if field == "name" else folded_name
+            result.hits.extend(hits_from(field, text, decided, region.code))
         if self.extended:
-            result.hits.extend(self.extended.hits(name, result.name_parts, result.counting_hits))
+            result.hits.extend(self.extended.hits(name, result.name_parts, result.counting_hits, folded_name))
         if result.hits:
             exemption = self.exemptions.check(name)
             result.exempt = exemption.as_dict() if exemption else None
@@ -152,6 +180,36 @@ class Screener:
         result.attention = bool(result.attention_hits) and not result.flagged and result.exempt is None
         result.use = record_use(result)
         return result
+
+
+def may_count(term: Term) -> bool:
+    """Whether an occurrence of ``term`` that stands counts in some region (its use is then judged)."""
+    return term.tier == PLANS_TIER and term.action != "suspend"
+
+
+def hits_from(field: str, text: FoldedText, decided: list[tuple[int, Decision]], region: str | None) -> list[Hit]:
+    """The hits of ``field`` from the decisions on its folded text, each shifted by its offset (a
+    decision made on a piece of the text), for a firm registered in ``region``."""
+    hits = []
+    original = text.original
+    for shift, decision in decided:
+        occurrence = decision.occurrence
+        start, end = text.original_span(occurrence.start + shift, occurrence.end + shift)
+        matched = original[start:end]
+        hidden = obfuscation(matched, occurrence.separators) if matched != occurrence.folded else None
+        why = decision.why
+        if decision.negation:
+            first, last = text.original_span(decision.negation.start + shift, decision.negation.end + shift)
+            why = f"negated ({decision.negation.cue}): {original[first:last]}"
+        for term in decision.terms:
+            reason = Screener.why_not(term, region, why)
+            judged = decision.use if reason is None and term.tier == PLANS_TIER else None
+            hits.append(Hit(
+                term.term, field, start, end, reason is None, reason, term.list_id, term.list_version,
+                term.source, term.category, term.regulator, term.regulators, term.action, term.tier,
+                matched, judged and judged.use, judged and judged.reason, hidden,
+            ))
+    return hits
 
 
 def obfuscation(matched: str, separators: str) -> str | None:

@@ -73,12 +73,45 @@ def test_uscc_expression_equals_stdnum_on_generated_codes(prefixes):
     check_codes(codes)
 
 
+BODY = st.tuples(st.text(alphabet="0123456789", min_size=8, max_size=8),
+                 st.text(alphabet=ALPHABET, min_size=9, max_size=9)).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(BODY, min_size=1, max_size=40), st.data())
+def test_uscc_expression_equals_stdnum_on_valid_codes_and_their_one_character_changes(bodies, data):
+    valid = [body + uscc.calc_check_digit(body) for body in bodies]
+    changed = []
+    for code in valid:  # one character replaced by another of the alphabet, or the check character by I/O/S/V/Z
+        at = data.draw(st.integers(0, 17))
+        other = data.draw(st.sampled_from([c for c in ALPHABET + ("IOSVZ" if at == 17 else "") if c != code[at]]))
+        changed.append(code[:at] + other + code[at + 1:])
+    assert all(uscc.is_valid(code) for code in valid)  # the generator makes valid codes: the test can fail
+    check_codes(valid + changed)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="0123456789", min_size=13, max_size=16), min_size=1, max_size=40))
 def test_mod_11_10_expression_equals_stdnum_on_generated_numbers(stems):
     numbers = stems + [s[:14] + mod_11_10.calc_check_digit(s[:14]) for s in stems if len(s) >= 14]
     found = pl.DataFrame({"n": numbers}).select(mod_11_10_valid(pl.col("n"))).to_series().to_list()
     assert found == [len(n) == 15 and mod_11_10.is_valid(n) for n in numbers]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789", min_size=14, max_size=14), min_size=1, max_size=40), st.data())
+def test_mod_11_10_expression_equals_stdnum_on_valid_numbers_and_their_one_digit_changes(stems, data):
+    valid = [stem + mod_11_10.calc_check_digit(stem) for stem in stems]
+    changed = []
+    for number in valid:
+        at = data.draw(st.integers(0, 14))
+        digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[at]]))
+        changed.append(number[:at] + digit + number[at + 1:])
+    numbers = valid + changed
+    found = pl.DataFrame({"n": numbers}).select(mod_11_10_valid(pl.col("n"))).to_series().to_list()
+    assert found[:len(valid)] == [True] * len(valid)
+    assert found == [mod_11_10.is_valid(n) for n in numbers]
+    assert not any(found[len(valid):])  # MOD 11,10 catches every single-digit change
 
 
 @pytest.mark.parametrize("code, problem", [
