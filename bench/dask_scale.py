@@ -5,14 +5,12 @@ folder holding ../shared/data/registry/erd_1978_2004_all.parquet (1,105,927 firm
 load, where every firm is screened, then the hand-off files of every regulator. The flow stages the
 extract and writes the firms to screen as Parquet parts; each Dask task screens one part by path and
 writes its results beside it; one transaction commits them. The speed-up is that of the whole night,
-not of screening alone, and the screening stage's own seconds are printed from the flow's log (the
-time between its first and last "screened" line). Run from the repository root:
+not of screening alone. Run from the repository root:
 
     .venv/bin/python bench/dask_scale.py [--limit N] [--workers 1 2]
 """
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
