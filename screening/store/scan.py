@@ -182,7 +182,10 @@ def tidy_orphans(parts_dir: Path, wanted: Manifest) -> list[str]:
             continue
         what = f"run {found.run_id} of {Path(found.extract).name}, planned {found.created_at}" if found else orphan.path.name
         orphan.remove()
-        notes.append(f"removed the parts of an interrupted run ({what}); it left the store as it was")
+        if found and found.run_id <= wanted.base_run:  # stopped between its commit and the removal of its folder
+            notes.append(f"removed the parts left by run {found.run_id}, which had committed")
+        else:
+            notes.append(f"removed the parts of an interrupted run ({what}); it left the store as it was")
     return notes
 
 

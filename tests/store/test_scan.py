@@ -491,3 +491,18 @@ def test_the_default_part_size_is_the_readers_chunk_size():
     from screening.store.scan import DEFAULT_CHUNK_ROWS, RunOptions
 
     assert DEFAULT_CHUNK_ROWS == CHUNK_ROWS == RunOptions().chunk_rows
+
+
+def test_a_folder_left_by_a_run_that_had_committed_is_removed_and_said_so(store):
+    """A kill between a run's commit and the removal of its folder: the store is "after", the next run
+    removes the folder and says the run had committed (not that it left the store as it was)."""
+    from screening.store.runfolder import Manifest, RunFolder, default_parts_dir
+
+    path = store.extract(FIRST)
+    store.scan(path, day=1)
+    left = RunFolder(default_parts_dir(store.db), 1)
+    left.create(Manifest(1, 0, str(path), "sha", [0, 0, 0], {}, False))
+    left.mark_planned()
+    report = store.scan(path, day=2)
+    assert report.status == "repeat" and not left.path.exists()
+    assert report.notes == ["removed the parts left by run 1, which had committed"]
