@@ -72,21 +72,21 @@ def test_check_output_is_utf8_with_chinese_unescaped(run, extract):
 
 
 @pytest.mark.parametrize(
-    ("record", "flagged", "rejected", "region"),
+    ("record", "flagged", "rejected", "region", "source"),
     [
-        (1, True, None, "110108"),
-        (2, False, None, "110108"),
-        (3, True, None, "310115"),
-        (4, False, "invalid credit code checksum", "110108"),  # region falls back to the address
-        (5, True, "missing credit code (or 15-digit registration number)", "330100"),
+        (1, True, None, "110108", "credit_code"),
+        (2, False, None, "110108", "credit_code"),
+        (3, True, None, "310115", "credit_code"),
+        (4, False, "invalid credit code checksum", "110108", "address"),  # region falls back to the address
+        (5, True, "missing credit code (or 15-digit registration number)", "330100", "address"),  # 杭州市
     ],
 )
-def test_check_verdicts(run, extract, record, flagged, rejected, region):
+def test_check_verdicts(run, extract, record, flagged, rejected, region, source):
     obj = jsonl(run("check", extract))[record - 1]
     assert obj["record"] == record
     assert obj["flagged"] is flagged
     assert obj["rejected"] == rejected
-    assert (obj["region"] or "").startswith(region[:4])
+    assert (obj["region"], obj["region_source"]) == (region, source)
 
 
 @pytest.mark.parametrize(
