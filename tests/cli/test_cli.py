@@ -234,3 +234,15 @@ def test_undecodable_record_is_rejected_not_a_crash(run, tmp_path):
     objects = jsonl(result)
     assert [obj["record"] for obj in objects] == [1, 2, 3]
     assert objects[1]["rejected"].startswith("undecodable bytes at line 3")
+
+
+@pytest.mark.parametrize("make", [lambda p: None, lambda p: p.write_text("x")], ids=["missing", "a-file"])
+def test_nightly_wants_an_existing_drop_folder_and_makes_nothing(run, tmp_path, make):
+    drop, db = tmp_path / "drpo", tmp_path / "store" / "registry.duckdb"  # a typo is not a new folder
+    make(drop)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("nightly", drop, "--db", db)
+    assert result.exit_code == 2
+    what = "does not exist" if not drop.exists() else "is a file"
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for 'EXTRACT_DIR': Directory '{drop}' {what}."
+    assert "Traceback" not in result.output and sorted(p.name for p in tmp_path.iterdir()) == before
