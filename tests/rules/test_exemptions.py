@@ -52,13 +52,14 @@ CASES = [
 ]
 
 
+def verdict(exemption) -> tuple[str | None, str | None]:
+    """(reason, evidence) of an exemption; (None, None) when the firm is not exempt."""
+    return (exemption.reason, exemption.evidence) if exemption else (None, None)
+
+
 @pytest.mark.parametrize("name, reason, evidence", CASES)
 def test_exemption_cases(checker, name, reason, evidence):
-    exemption = checker.check(name)
-    if reason is None:
-        assert exemption is None
-    else:
-        assert (exemption.reason, exemption.evidence) == (reason, evidence)
+    assert verdict(checker.check(name)) == (reason, evidence)
 
 
 def test_register_evidence_names_the_file_and_row(checker):
@@ -95,11 +96,7 @@ SMALL = [
 
 @pytest.mark.parametrize("name, reason, evidence", SMALL)
 def test_register_names_and_parents(small_registers, name, reason, evidence):
-    exemption = small_registers.check(name)
-    if reason is None:
-        assert exemption is None
-    else:
-        assert (exemption.reason, exemption.evidence) == (reason, evidence)
+    assert verdict(small_registers.check(name)) == (reason, evidence)
 
 
 def test_the_first_row_of_a_name_is_the_evidence_and_blank_names_are_skipped(small_registers):
