@@ -6,9 +6,11 @@ import pytest
 
 from screening.errors import ListError
 
-from screening.rules.folding import fold_text
+from screening.rules.company_names import NameParts, Part
+from screening.rules.folding import fold, fold_text
 from screening.settings import get_settings
-from screening.rules.words import load_false_friends
+from screening.rules.words import (COMMON_WORD, PUNCTUATION, WordJudge, load_false_friends, name_view,
+                                   window_bounds)
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +186,73 @@ def test_a_malformed_place_file_names_the_file_and_the_entry(tmp_path: Path, bod
     with pytest.raises(ListError) as error:
         load_place_suffixes(path)
     assert str(path) in str(error.value) and problem in str(error.value)
+
+
+# ---------------------------------------------------------------- the window jieba sees
+
+NOT_PUNCTUATION = "X中a1 -_金"
+
+
+def test_the_window_reaches_six_characters_each_side():
+    text = "一二三四五六七八九十金融一二三四五六七八九十"
+    assert window_bounds(text, 10, 12) == (4, 18)
+    assert window_bounds("三四金融五六", 2, 4) == (0, 6)  # the text's ends bound it too
+
+
+def test_the_window_stops_at_every_punctuation_mark_and_at_nothing_else():
+    for mark in PUNCTUATION:
+        assert window_bounds(f"前{mark}金融{mark}后", 2, 4) == (2, 4), mark
+    for char in NOT_PUNCTUATION:
+        assert window_bounds(f"前{char}金融{char}后", 2, 4) == (0, 6), char
+
+
+def test_a_tail_word_as_common_as_the_threshold_reads_as_a_word_and_one_less_does_not(places):
+    from screening.rules.segmenter import Segmenter
+
+    segmenter = Segmenter(["股权投资基金", "股权投资基"])  # a head that is a word, to reach the tail's test
+    judge = WordJudge(segmenter, [], places)
+    assert segmenter.tokenizer.FREQ["金条"] == COMMON_WORD and segmenter.tokenizer.FREQ["金玉"] == COMMON_WORD - 1
+    assert judge.tail_straddle("股权投资基金条", 0, 6) == "股权投资基/金条"
+    assert judge.tail_straddle("股权投资基金玉", 0, 6) is None
+
+
+# ---------------------------------------------------------------- a name's trade name and industry
+
+CROSSING = "not a word: {}/{} (crosses the name's trade name and industry)"
+NAMES = [  # (name, term, nth, (industry span or None, reason or None))
+    ("天津嘉德中投资产管理有限公司", "投资", 0, (None, CROSSING.format("嘉德中投", "资产管理"))),
+    ("天津嘉德中投资产管理有限公司", "投资产管", 0, (None, CROSSING.format("嘉德中投", "资产管理"))),
+    ("天津嘉德资产管理有限公司", "德资产", 0, (None, CROSSING.format("嘉德", "资产管理"))),
+    ("天津嘉德中投资产管理有限公司", "资产管理", 0, ((6, 10), None)),
+    ("天津嘉德中投\u200b资产管理有限公司", "资产管理", 0, ((6, 10), None)),  # folded offsets: the space is gone
+    ("天津嘉德中投\u200b资产管理有限公司", "投资", 0, (None, CROSSING.format("嘉德中投", "资产管理"))),
+    # must not: in the trade name, covering the whole first industry word, or past the industry part
+    ("天津嘉德中投资产管理有限公司", "嘉德", 0, (None, None)),
+    ("天津嘉德中投资产管理有限公司", "中投资产管理", 0, (None, None)),
+    ("天津嘉德中投资产管理有限公司", "管理有限", 0, (None, None)),
+    ("北京嘉德有限公司", "嘉德", 0, (None, None)),  # no industry part
+]
+
+
+@pytest.mark.parametrize("name, term, nth, expected", NAMES)
+def test_name_view(screener, name, term, nth, expected):
+    text, parts = fold(name), screener.names.parse(name)
+    start = -1
+    for _ in range(nth + 1):
+        start = text.text.index(term, start + 1)
+    assert name_view(text, parts, start, start + len(term)) == expected
+
+
+INDUSTRY = Part("资产管理", 2, 6)
+
+
+@pytest.mark.parametrize("parts, span, expected", [
+    (None, (2, 4), (None, None)),  # no parse
+    (NameParts(None, None, INDUSTRY, None, None, ()), (2, 6), (None, None)),  # an industry part read as no words
+    (NameParts(None, None, INDUSTRY, None, None, ("资产管理",)), (2, 6), ((2, 6), None)),
+    (NameParts(None, None, INDUSTRY, None, None, ("资产管理",)), (1, 3), (None, None)),  # no trade name: no crossing
+    (NameParts(None, Part("京", 1, 2), INDUSTRY, None, None, ("资产管理",)), (1, 3), (None, CROSSING.format("京", "资产管理"))),
+    (NameParts(None, Part("京", 1, 2), Part("资产管理", 20, 24), None, None, ("资产管理",)), (1, 3), (None, None)),
+])
+def test_name_view_of_a_given_parse(parts, span, expected):
+    assert name_view(fold("北京资产管理有限公司"), parts, *span) == expected
