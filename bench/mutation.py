@@ -66,7 +66,8 @@ def _untouchable(tree: ast.Module, source: str) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            if docstring and isinstance(first.value.value, str):
                 skipped.add(id(first.value))
         annotations = []
         if isinstance(node, ast.arg) and node.annotation:
@@ -132,7 +133,8 @@ def _node_sites(node: ast.AST, negated: set[int]) -> list[Site]:
         for index, op in enumerate(node.ops):
             if type(op) in FLIPPED:
                 flipped = [*node.ops[:index], FLIPPED[type(op)](), *node.ops[index + 1:]]
-                result.append(Site(node, f"{type(op).__name__} -> {FLIPPED[type(op)].__name__}", _set(node, "ops", flipped)))
+                label = f"{type(op).__name__} -> {FLIPPED[type(op)].__name__}"
+                result.append(Site(node, label, _set(node, "ops", flipped)))
     elif isinstance(node, ast.BoolOp):
         other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
         result.append(Site(node, f"{type(node.op).__name__} -> {type(other).__name__}", _set(node, "op", other)))

@@ -32,7 +32,7 @@ REASONS = {
 }
 REGISTRATION_CHECKSUM = "invalid registration number checksum (ISO 7064 MOD 11,10)"
 REGISTRATION_INVALID = "invalid registration number (expected 15 digits, the last an ISO 7064 MOD 11,10 check digit)"
-STATES = range(10)  # pragma: no mutate (10 -> 11): a state is a digit (mod 10); an 11th key is never looked up
+STATES = range(10)  # pragma: no mutate (10 -> 11): a state is a digit; an 11th key is never looked up
 DOUBLED = {s: ((s or 10) * 2) % 11 for s in STATES}  # (s or 10) × 2 mod 11, one reference to s per step
 MISSING = "missing credit code (or 15-digit registration number)"
 
@@ -124,7 +124,8 @@ def with_key(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` (with raw ``credit_code`` and ``registration_number`` columns) with the key columns of
     :func:`key_columns`, each fact computed once over the chunk; the rows whose code is neither valid
     nor a registration number get stdnum's reason."""
-    temporary = {"code": "__code", "number": "__number"}  # pragma: no mutate ('__code' -> 'XX'; '__number' -> 'XX')
+    # pragma: no mutate ('__code' -> 'XX'; '__number' -> 'XX'): names of columns dropped before returning
+    temporary = {"code": "__code", "number": "__number"}
     staged = frame.with_columns(compacted(pl.col("credit_code")).alias(temporary["code"]),
                                 compacted(pl.col("registration_number")).alias(temporary["number"]))
     code, number = pl.col(temporary["code"]), pl.col(temporary["number"])
