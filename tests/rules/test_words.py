@@ -197,6 +197,8 @@ def test_the_window_reaches_six_characters_each_side():
     text = "一二三四五六七八九十金融一二三四五六七八九十"
     assert window_bounds(text, 10, 12) == (4, 18)
     assert window_bounds("三四金融五六", 2, 4) == (0, 6)  # the text's ends bound it too
+    assert window_bounds("二,一金融一,二", 3, 5) == (2, 6)  # one character each side, up to the commas
+    assert window_bounds("金融一二三", 0, 2) == (0, 5)
 
 
 def test_the_window_stops_at_every_punctuation_mark_and_at_nothing_else():
