@@ -28,6 +28,9 @@ CASES = [
     ("北京市慈善基金会", "基金", "false friend: 基金会 (a charitable foundation (基金会), registered under the foundation rules, "
                                 "not a fund)"),
     ("西城区金融街", "金融", "place name: 金融街 (a street)"),
+    ("一二三四五六七金融街", "金融", "place name: 金融街 (a street)"),  # the window starts past the text's start
+    ("一二三四五六七交易所得", "交易所", "not a word: 交易/所得"),
+    ("资金融通业务", "金融", "not a word: 资金/融通"),  # only the words the term straddles
     ("金融信息服务", "金融", None),
     ("投资管理咨询", "投资管理", None),
     ("手机支付业务", "支付", None),
@@ -175,6 +178,11 @@ def test_places_are_a_class_for_every_term(words, term, text):
 
 
 @pytest.mark.parametrize("body, problem", [
+    ('[[suffix]]\ntext = ""\nreason = "x"\n[context]\nbefore = ["国际"]\nafter = ["大厦"]\n', "text"),
+    ('[[suffix]]\ntext = "街"\nreason = ""\n[context]\nbefore = ["国际"]\nafter = ["大厦"]\n', "reason"),
+    ('[[suffix]]\ntext = "街"\nreason = "x"\n[context]\nbefore = []\nafter = ["大厦"]\n', "before"),
+    ('[[suffix]]\ntext = "街"\nreason = "x"\n[context]\nbefore = ["国际"]\nafter = []\n', "after"),
+    ('suffix = []\n[context]\nbefore = ["国际"]\nafter = ["大厦"]\n', "suffix"),
     ('[[suffix]]\ntext = "街"\n', "suffix #1 ('街') field reason"),
     ('[[suffix]]\ntext = "街"\nreason = "a street"\n', "context"),
 ])
@@ -258,3 +266,26 @@ INDUSTRY = Part("资产管理", 2, 6)
 ])
 def test_name_view_of_a_given_parse(parts, span, expected):
     assert name_view(fold("北京资产管理有限公司"), parts, *span) == expected
+
+
+def test_the_smallest_place_file_and_false_friend_load(tmp_path: Path):
+    from screening.rules.words import load_place_suffixes
+
+    places = tmp_path / "place_names.toml"
+    places.write_text('[[suffix]]\ntext = "街"\nreason = "x"\n[context]\nbefore = ["国"]\nafter = ["楼"]\n',
+                      encoding="utf-8")
+    loaded = load_place_suffixes(places)
+    assert ([(s.text, s.reason, s.needs_context) for s in loaded.suffixes], loaded.before, loaded.after) == (
+        [("街", "x", False)], ("国",), ("楼",))
+    friends = tmp_path / "false_friends.toml"
+    friends.write_text('[[false_friend]]\ntext = "金街"\nterm = "金"\nreason = "x"\n', encoding="utf-8")
+    assert [(f.text, f.term, f.reason) for f in load_false_friends(friends)] == [("金街", "金", "x")]
+
+
+@pytest.mark.parametrize("entry", ['text = "金"\nterm = "金"\nreason = "x"', 'text = "金街"\nterm = ""\nreason = "x"',
+                                   'text = "金街"\nterm = "金"\nreason = ""'])
+def test_a_false_friend_below_its_sizes_is_refused(tmp_path: Path, entry):
+    friends = tmp_path / "false_friends.toml"
+    friends.write_text(f"[[false_friend]]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(ListError, match="false_friends.toml"):
+        load_false_friends(friends)
