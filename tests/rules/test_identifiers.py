@@ -117,3 +117,20 @@ def test_key_region_is_the_registering_authoritys_region_of_a_usable_key():
                           "kind": ["uscc", "registration_number", None, None]})
     regions = frame.select(key_region(pl.col("key"), pl.col("kind")).alias("region"))["region"].to_list()
     assert regions == ["440101", "320404", None, None]  # characters 3-8 of a credit code, 1-6 of a number
+
+
+@pytest.mark.parametrize("error, reason", [
+    ("InvalidComponent", "invalid credit code component"),  # not raised by uscc.validate today: the mapping holds
+    ("InvalidChecksum", "invalid credit code checksum"),
+    ("ValidationError", "invalid credit code: odd"),  # any other: stdnum's own words
+])
+def test_every_stdnum_error_has_its_reason(monkeypatch, error, reason):
+    from stdnum import exceptions
+
+    from screening.rules import identifiers
+
+    def refuse(code):
+        raise getattr(exceptions, error)("odd") if error == "ValidationError" else getattr(exceptions, error)()
+
+    monkeypatch.setattr(identifiers.uscc, "validate", refuse)
+    assert credit_code_problem(VALID_USCC) == reason

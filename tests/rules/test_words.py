@@ -31,6 +31,7 @@ CASES = [
     ("一二三四五六七金融街", "金融", "place name: 金融街 (a street)"),  # the window starts past the text's start
     ("一二三四五六七交易所得", "交易所", "not a word: 交易/所得"),
     ("资金融通业务", "金融", "not a word: 资金/融通"),  # only the words the term straddles
+    ("新支付出", "支付", None),  # 付出 is a word, but a term of two characters is not read as head/tail
     ("金融信息服务", "金融", None),
     ("投资管理咨询", "投资管理", None),
     ("手机支付业务", "支付", None),
@@ -272,11 +273,11 @@ def test_the_smallest_place_file_and_false_friend_load(tmp_path: Path):
     from screening.rules.words import load_place_suffixes
 
     places = tmp_path / "place_names.toml"
-    places.write_text('[[suffix]]\ntext = "街"\nreason = "x"\n[context]\nbefore = ["国"]\nafter = ["楼"]\n',
+    places.write_text('[[suffix]]\ntext = "廈"\nreason = "x"\n[context]\nbefore = ["國"]\nafter = ["樓"]\n',
                       encoding="utf-8")
-    loaded = load_place_suffixes(places)
+    loaded = load_place_suffixes(places)  # folded as the text they are matched in
     assert ([(s.text, s.reason, s.needs_context) for s in loaded.suffixes], loaded.before, loaded.after) == (
-        [("街", "x", False)], ("国",), ("楼",))
+        [("厦", "x", False)], ("国",), ("楼",))
     friends = tmp_path / "false_friends.toml"
     friends.write_text('[[false_friend]]\ntext = "金街"\nterm = "金"\nreason = "x"\n', encoding="utf-8")
     assert [(f.text, f.term, f.reason) for f in load_false_friends(friends)] == [("金街", "金", "x")]
