@@ -290,3 +290,18 @@ def test_a_false_friend_below_its_sizes_is_refused(tmp_path: Path, entry):
     friends.write_text(f"[[false_friend]]\n{entry}\n", encoding="utf-8")
     with pytest.raises(ListError, match="false_friends.toml"):
         load_false_friends(friends)
+
+
+@pytest.mark.parametrize("text, start, term, friend, expected", [
+    ("某慈善基金会", 3, "基金", "慈善基金会", True),  # the term inside the friend, not at its start
+    ("某基金会", 1, "基金", "慈善基金会", False),  # the friend is not spelled out around it
+    ("哈哈哈会", 1, "哈哈", "哈哈哈会", True),  # the term twice in the friend, overlapping: the second counts
+    ("哈哈哈会", 0, "哈哈", "哈哈哈会", True),
+    ("哈哈会", 0, "哈哈", "哈哈哈会", False),
+])
+def test_a_false_friend_is_found_wherever_the_term_sits_in_it(words, text, start, term, friend, expected):
+    from screening.rules.words import FalseFriend
+
+    judge = WordJudge(words.segmenter, [FalseFriend(friend, friend, term, "x")], words.places)
+    found = judge.false_friend(text, start, term)
+    assert (found.text if found else None) == (friend if expected else None)
