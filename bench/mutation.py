@@ -17,7 +17,7 @@ the time limit is killed; one under which every test passes survives.
 
 Run: ``.venv/bin/python bench/mutation.py`` (all four modules), or name some:
 ``.venv/bin/python bench/mutation.py clauses words``; ``--list`` prints the mutants without running.
-Exit status 1 when any mutant survives.
+Exit status 1 when any mutant survives, 2 when the module's tests fail without any mutant (checked first).
 """
 
 import argparse
@@ -297,6 +297,10 @@ def main() -> int:
         source = path.read_text(encoding="utf-8")
         count = len(sites(ast.parse(source), source))
         print(f"{short}: {count} mutants", flush=True)
+        if not arguments.list and run_mutant(module, path, ast.parse(source), tests):
+            print(f"  the tests of {short} fail on the module as it is: fix them first "
+                  "(every mutant would count as killed)")
+            return 2
         for number in range(count):
             tree, site = mutate(source, number)
             where = f"{path.relative_to(ROOT)}:{site.line}: {site.label}"
