@@ -45,7 +45,7 @@ MODULES = {  # module: the tests that cover it (the slow whole-corpus oracle tes
                                                      + "::test_expressions_equal_stdnum_on_every_code_of_the_corpus"]),
 }
 TIME_LIMIT = 120  # seconds for one mutant's tests (a mutant that loops forever is killed)
-PRAGMA = re.compile(r"pragma: no mutate(?: \(([^)]*)\))?")
+PRAGMA = re.compile(r"pragma: no mutate(?: \((.*?)\)(?::|$))?")  # labels end at "):" or the line's end
 FLIPPED = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE, ast.LtE: ast.Gt,
            ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 ARITHMETIC = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.FloorDiv: ast.Mult, ast.Mod: ast.FloorDiv}

@@ -59,7 +59,7 @@ def uscc_valid(code: pl.Expr) -> pl.Expr:
     """True where ``code`` (compacted) is a valid credit code (``uscc.is_valid``), False elsewhere."""
     # pragma: no mutate (False -> True): where one side is null the other is False (a null code, a foreign letter)
     shaped = code.str.contains(USCC_SHAPE).fill_null(False)
-    # pragma: no mutate (False -> True)
+    # pragma: no mutate (False -> True; 1 -> 2): a slice past the 18th character is the same one character
     return shaped & (code.str.slice(17, 1) == uscc_check_character(code)).fill_null(False)
 
 

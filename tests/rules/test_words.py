@@ -32,6 +32,8 @@ CASES = [
     ("一二三四五六七交易所得", "交易所", "not a word: 交易/所得"),
     ("资金融通业务", "金融", "not a word: 资金/融通"),  # only the words the term straddles
     ("新支付出", "支付", None),  # 付出 is a word, but a term of two characters is not read as head/tail
+    ("一二三四五六七资金融通", "金融", "not a word: 资金/融通"),
+    ("交易所得了", "交易所", "not a word: 交易/所得"),  # the tail is two characters, whatever follows
     ("金融信息服务", "金融", None),
     ("投资管理咨询", "投资管理", None),
     ("手机支付业务", "支付", None),
@@ -305,3 +307,12 @@ def test_a_false_friend_is_found_wherever_the_term_sits_in_it(words, text, start
     judge = WordJudge(words.segmenter, [FalseFriend(friend, friend, term, "x")], words.places)
     found = judge.false_friend(text, start, term)
     assert (found.text if found else None) == (friend if expected else None)
+
+
+@pytest.mark.parametrize("text, span, within, expected", [
+    ("资金融通有限公司", (1, 3), (0, 4), "资金/融通"),
+    ("资金融通有限公司", (1, 3), None, "资金/融通"),
+    ("北京金融街控股", (2, 4), (2, 7), None),
+])
+def test_straddle_within_a_stretch(words, text, span, within, expected):
+    assert words.straddle(fold_text(text), *span, within) == expected
