@@ -51,9 +51,9 @@ def _prefix_cue(clause: str, hit_at: int, segmenter: Segmenter) -> str | None:
             if not clause.startswith(cue, index) or index + len(cue) > hit_at:
                 continue
             if not segmenter.is_whole(clause, index, index + len(cue)):
-                continue
+                continue  # pragma: no mutate (continue -> break): no cue starts another
             if cue == "除" and _closed_before(clause, index, hit_at, segmenter):
-                continue
+                continue  # pragma: no mutate (continue -> break): the only cue at 除
             return cue
     return None
 
@@ -62,6 +62,7 @@ def _suffix_cue(clause: str, hit_end: int, segmenter: Segmenter) -> str | None:
     """An exclusion cue after the hit that reaches back to it (…除外)."""
     for cue in SUFFIX_CUES:
         index = clause.find(cue, hit_end)
+        # pragma: no mutate (0 -> 1): found at hit_end (> 0) or later
         if index >= 0 and segmenter.is_whole(clause, index, index + len(cue)):
             return cue
     return None

@@ -74,6 +74,7 @@ class ExemptionChecker:
 
     def register_entry(self, folded_name: str) -> RegisterEntry | None:
         """The register entry named exactly, else the longest one whose name prefixes the firm's."""
+        # pragma: no mutate (1 -> 2): no shorter name is loaded (read_registers)
         for length in range(len(folded_name), MIN_PARENT_NAME - 1, -1):
             entry = self.registers.get(folded_name[:length])
             if entry:

@@ -32,7 +32,8 @@ REASONS = {
 }
 REGISTRATION_CHECKSUM = "invalid registration number checksum (ISO 7064 MOD 11,10)"
 REGISTRATION_INVALID = "invalid registration number (expected 15 digits, the last an ISO 7064 MOD 11,10 check digit)"
-DOUBLED = {s: ((s or 10) * 2) % 11 for s in range(10)}  # (s or 10) × 2 mod 11, one reference to s per step
+STATES = range(10)  # pragma: no mutate (10 -> 11): a state is a digit; an 11th key is never looked up
+DOUBLED = {s: ((s or 10) * 2) % 11 for s in STATES}  # (s or 10) × 2 mod 11, one reference to s per step
 MISSING = "missing credit code (or 15-digit registration number)"
 
 
@@ -56,7 +57,9 @@ def uscc_check_character(code: pl.Expr) -> pl.Expr:
 
 def uscc_valid(code: pl.Expr) -> pl.Expr:
     """True where ``code`` (compacted) is a valid credit code (``uscc.is_valid``), False elsewhere."""
+    # pragma: no mutate (False -> True): where one side is null the other is False (a null code, a foreign letter)
     shaped = code.str.contains(USCC_SHAPE).fill_null(False)
+    # pragma: no mutate (False -> True; 1 -> 2): a slice past the 18th character is the same one character
     return shaped & (code.str.slice(17, 1) == uscc_check_character(code)).fill_null(False)
 
 
@@ -67,6 +70,7 @@ def mod_11_10_valid(number: pl.Expr) -> pl.Expr:
     for position in range(15):  # the standard's recurrence, one digit a step: ((s or 10) × 2 mod 11 + d) mod 10
         digit = number.str.slice(position, 1).cast(pl.Int32, strict=False)
         state = (state.replace_strict(DOUBLED, return_dtype=pl.Int32) + digit) % 10
+    # pragma: no mutate (False -> True): where one side is null the other is False (a null number, a non-digit)
     return number.str.contains(REGISTRATION_SHAPE).fill_null(False) & (state == 1).fill_null(False)
 
 
@@ -91,7 +95,7 @@ def key_columns(code: pl.Expr, registration: pl.Expr) -> list[pl.Expr]:
     reason ("invalid" where stdnum gives the precise one: :func:`with_key`)."""
     code, registration = compacted(code), compacted(registration)
     checks = _checks(code, registration)
-    return [expression for _, expression in _decided(code, registration, checks)]
+    return _decided(code, registration, checks)
 
 
 def _checks(code: pl.Expr, registration: pl.Expr) -> dict[str, pl.Expr]:
@@ -100,8 +104,8 @@ def _checks(code: pl.Expr, registration: pl.Expr) -> dict[str, pl.Expr]:
             "code_number_ok": mod_11_10_valid(code), "number_ok": mod_11_10_valid(registration)}
 
 
-def _decided(code: pl.Expr, registration: pl.Expr, facts: dict[str, pl.Expr]) -> list[tuple[str, pl.Expr]]:
-    """(name, expression) of the key columns, from the code, the number and the facts about them."""
+def _decided(code: pl.Expr, registration: pl.Expr, facts: dict[str, pl.Expr]) -> list[pl.Expr]:
+    """The key columns as expressions, from the code, the number and the facts about them."""
     kind = (pl.when(facts["code_ok"]).then(pl.lit(USCC))
             .when(facts["code_is_number"] & facts["code_number_ok"]).then(pl.lit(REGISTRATION_NUMBER))
             .when(code.is_null() & facts["number_ok"]).then(pl.lit(REGISTRATION_NUMBER)))
@@ -112,14 +116,15 @@ def _decided(code: pl.Expr, registration: pl.Expr, facts: dict[str, pl.Expr]) ->
                .when(code.is_null()).then(pl.lit(MISSING))
                .otherwise(pl.lit("invalid")))
     kept = pl.when(kind == REGISTRATION_NUMBER).then(key).otherwise(registration)
-    return [("credit_code", key.alias("credit_code")), ("key_kind", kind.alias("key_kind")),
-            ("registration_number", kept.alias("registration_number")), ("key_problem", problem.alias("key_problem"))]
+    return [key.alias("credit_code"), kind.alias("key_kind"), kept.alias("registration_number"),
+            problem.alias("key_problem")]
 
 
 def with_key(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` (with raw ``credit_code`` and ``registration_number`` columns) with the key columns of
     :func:`key_columns`, each fact computed once over the chunk; the rows whose code is neither valid
     nor a registration number get stdnum's reason."""
+    # pragma: no mutate ('__code' -> 'XX'; '__number' -> 'XX'): names of columns dropped before returning
     temporary = {"code": "__code", "number": "__number"}
     staged = frame.with_columns(compacted(pl.col("credit_code")).alias(temporary["code"]),
                                 compacted(pl.col("registration_number")).alias(temporary["number"]))
@@ -127,7 +132,7 @@ def with_key(frame: pl.DataFrame) -> pl.DataFrame:
     facts = _checks(code, number)
     staged = staged.with_columns(expression.alias(f"__{name}") for name, expression in facts.items())
     decided = _decided(code, number, {name: pl.col(f"__{name}") for name in facts})
-    keyed = staged.with_columns(expression for _, expression in decided).drop(
+    keyed = staged.with_columns(decided).drop(
         [*temporary.values(), *(f"__{name}" for name in facts)])
     invalid = keyed["key_problem"] == "invalid"
     if not invalid.any():

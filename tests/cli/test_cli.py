@@ -72,21 +72,21 @@ def test_check_output_is_utf8_with_chinese_unescaped(run, extract):
 
 
 @pytest.mark.parametrize(
-    ("record", "flagged", "rejected", "region"),
+    ("record", "flagged", "rejected", "region", "source"),
     [
-        (1, True, None, "110108"),
-        (2, False, None, "110108"),
-        (3, True, None, "310115"),
-        (4, False, "invalid credit code checksum", "110108"),  # region falls back to the address
-        (5, True, "missing credit code (or 15-digit registration number)", "330100"),
+        (1, True, None, "110108", "credit_code"),
+        (2, False, None, "110108", "credit_code"),
+        (3, True, None, "310115", "credit_code"),
+        (4, False, "invalid credit code checksum", "110108", "address"),  # region falls back to the address
+        (5, True, "missing credit code (or 15-digit registration number)", "330100", "address"),  # 杭州市
     ],
 )
-def test_check_verdicts(run, extract, record, flagged, rejected, region):
+def test_check_verdicts(run, extract, record, flagged, rejected, region, source):
     obj = jsonl(run("check", extract))[record - 1]
     assert obj["record"] == record
     assert obj["flagged"] is flagged
     assert obj["rejected"] == rejected
-    assert (obj["region"] or "").startswith(region[:4])
+    assert (obj["region"], obj["region_source"]) == (region, source)
 
 
 @pytest.mark.parametrize(
@@ -234,3 +234,15 @@ def test_undecodable_record_is_rejected_not_a_crash(run, tmp_path):
     objects = jsonl(result)
     assert [obj["record"] for obj in objects] == [1, 2, 3]
     assert objects[1]["rejected"].startswith("undecodable bytes at line 3")
+
+
+@pytest.mark.parametrize("make", [lambda p: None, lambda p: p.write_text("x")], ids=["missing", "a-file"])
+def test_nightly_wants_an_existing_drop_folder_and_makes_nothing(run, tmp_path, make):
+    drop, db = tmp_path / "drpo", tmp_path / "store" / "registry.duckdb"  # a typo is not a new folder
+    make(drop)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("nightly", drop, "--db", db)
+    assert result.exit_code == 2
+    what = "does not exist" if not drop.exists() else "is a file"
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for 'EXTRACT_DIR': Directory '{drop}' {what}."
+    assert "Traceback" not in result.output and sorted(p.name for p in tmp_path.iterdir()) == before

@@ -110,7 +110,8 @@ def test_jsonl_object_without_name_is_a_problem_record(tmp_path):
     path.write_text('{"name": "甲公司"}\n{"foo": 1}\n{"name": "丙公司"}\n', encoding="utf-8")
     frame = read_all(path)
     assert frame["name"].to_list() == ["甲公司", None, "丙公司"]
-    assert frame["problem"][1] is not None
+    assert frame["problem"][1] == (f"line 2: {path}: no column for 'name'; accepted headers: 企业名称, 名称, "
+                                   "企业（机构）名称, name, company_name. Found: foo. Rename the column or add it.")
     assert frame["problem"].null_count() == 2
 
 

@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from sample_watchlist import SAMPLE_WATCHLIST, current_watchlist
 from screening.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -97,7 +98,8 @@ def test_the_readme_main_command_runs_clean_on_a_fresh_machine(fresh_machine, tm
     network = tmp_path / "network.log"
     assert not network.exists(), f"attempts to reach the network:\n{network.read_text()}"
     store = Path(fresh_machine["REGSCREEN_DB_PATH"])
-    assert store.exists() and sorted(p.name.split("_")[0] for p in (store.parent / "handoff").glob("*.xlsx")) == [
+    assert current_watchlist(store) == SAMPLE_WATCHLIST
+    assert sorted(p.name.split("_")[0] for p in (store.parent / "handoff").glob("*.xlsx")) == [
         "cbrc", "circ", "csrc", "jrb", "pbc"]  # the hand-off files beside the store, not in the current folder
 
 
@@ -112,5 +114,6 @@ def test_the_main_command_on_dask_starts_one_server_and_closes_its_cluster_clean
     assert noisy == [], "\n".join(noisy)  # among them: "Worker process still alive after 4.0 seconds, killing"
     assert output.count("Starting temporary server") == 1, output  # none in the Dask workers
     assert "screening on dask" in output and "screened 22 of 22 firms (100%)" in output
+    assert current_watchlist(Path(fresh_machine["REGSCREEN_DB_PATH"])) == SAMPLE_WATCHLIST  # as on threads
     network = tmp_path / "network.log"
     assert not network.exists(), f"attempts to reach the network:\n{network.read_text()}"

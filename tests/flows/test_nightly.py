@@ -18,6 +18,7 @@ from screening.settings import REPO_ROOT
 from screening.store import commit, scan
 from screening.errors import ConfigError, ExtractError, RunInProgress
 from screening.store.lock import run_lock
+from sample_watchlist import SAMPLE_WATCHLIST, current_watchlist
 
 SAMPLE = REPO_ROOT / "data" / "sample" / "registrations_sample.csv"
 
@@ -71,7 +72,7 @@ def test_flow_processes_each_extract_once(drop, tmp_path):
     assert run_flow(drop, db) == []  # nothing new in the drop folder
     shutil.copy(SAMPLE, drop / "same_bytes_again.csv")
     assert run_flow(drop, db) == []  # processed once, by sha256
-    assert query(db, "select count(*) from v_watchlist_current") == [(13,)]
+    assert current_watchlist(db) == SAMPLE_WATCHLIST
 
 
 def test_several_extracts_in_a_night_are_processed_in_order(drop, tmp_path):
@@ -118,8 +119,10 @@ def test_flow_on_a_dask_local_cluster(drop, tmp_path):
     from flows.runners import dask_runner
 
     flow = nightly_registry_scan.with_options(task_runner=dask_runner(workers=2))
-    runs = flow(drop_dir=drop, db=tmp_path / "store.duckdb", as_of=date(2026, 11, 22), chunk_rows=5, export_dir=None)
-    assert runs[0]["rows_loaded"] == 22 and runs[0]["firms_screened"] == 22
+    db = tmp_path / "store.duckdb"
+    runs = flow(drop_dir=drop, db=db, as_of=date(2026, 11, 22), chunk_rows=5, export_dir=None)
+    assert [(r["rows_in"], r["rows_loaded"], r["rows_rejected"], r["firms_screened"]) for r in runs] == [(24, 22, 2, 22)]
+    assert current_watchlist(db) == SAMPLE_WATCHLIST  # the same watch list as on threads
 
 
 def test_deployment_schedule_is_nightly_in_beijing_time():

@@ -145,3 +145,63 @@ def test_reading_a_long_extract_shows_progress(monkeypatch, rows, chunks, said):
         progress("screening", chunk)
     assert [line.rsplit("(", 1)[1].rstrip(")") for line in printed] == said
     assert all(line.startswith("read and checked ") and f"of {rows:,} rows" in line for line in printed)
+
+
+def test_dask_runner_on_an_existing_scheduler_or_a_local_cluster_on_loopback(monkeypatch):
+    remote = runners.dask_runner("tcp://10.0.0.5:8786")
+    assert (remote.address, remote.cluster_kwargs) == ("tcp://10.0.0.5:8786", {})
+    monkeypatch.setattr(runners.os, "cpu_count", lambda: 6)
+    for workers, expected in ((3, 3), (None, 6)):
+        local = runners.dask_runner(workers=workers)
+        assert local.address is None
+        assert local.cluster_kwargs == {"n_workers": expected, "threads_per_worker": 1, "processes": True,
+                                        "host": "127.0.0.1", "worker_class": runners.patient_nanny(),
+                                        "dashboard_address": "127.0.0.1:0"}
+
+
+def test_the_nanny_gives_its_worker_time_to_exit(monkeypatch):
+    import asyncio
+
+    from distributed import Nanny
+
+    asked = []
+
+    async def close(self, timeout=5, reason="nanny-close"):
+        asked.append((timeout, reason))
+
+    monkeypatch.setattr(Nanny, "close", close)
+    nanny = object.__new__(runners.patient_nanny())
+    asyncio.run(nanny.close())
+    asyncio.run(nanny.close(timeout=2, reason="test"))
+    assert asked == [(runners.WORKER_EXIT_SECONDS, "nanny-close"), (2, "test")] and runners.WORKER_EXIT_SECONDS == 30
+
+
+def test_a_duplicate_runner_has_the_same_settings_and_no_cluster(log):
+    with runners.DropSizeTaskRunner(dask_min_rows=10, address="tcp://127.0.0.1:8786", workers=3) as runner:
+        runner.expect_rows(10)
+        copy = runner.duplicate()
+    assert type(copy) is runners.DropSizeTaskRunner
+    assert (copy.dask_min_rows, copy.address, copy.workers, copy.dask, copy.chosen) == (
+        10, "tcp://127.0.0.1:8786", 3, None, "threads")
+    assert copy.threads is not runner.threads and copy.threads._max_workers == 3
+
+
+class RunningFlow:
+    """FlowRunContext.get() of a flow run with ``task_runner``."""
+
+    def __init__(self, task_runner):
+        self.task_runner = task_runner
+
+
+@pytest.mark.parametrize(("task_runner", "rows", "said"), [
+    (lambda: runners.DropSizeTaskRunner(dask_min_rows=100), 99, "threads"),
+    (lambda: runners.DropSizeTaskRunner(dask_min_rows=100), 100, "dask"),
+    (lambda: runners.thread_runner(2), 10**9, "threads"),  # chosen by --runner: the size changes nothing
+    (lambda: __import__("prefect_dask").DaskTaskRunner(), 1, "dask"),  # (dask_runner is a fake here)
+])
+def test_expect_rows_inside_a_flow_asks_its_runner(log, monkeypatch, task_runner, rows, said):
+    runner = task_runner()
+    monkeypatch.setattr(runners.FlowRunContext, "get", lambda: RunningFlow(runner))
+    assert runners.expect_rows(rows) == said
+    if isinstance(runner, runners.DropSizeTaskRunner):
+        assert runner.chosen == said and (runner.dask is not None) is (said == "dask")

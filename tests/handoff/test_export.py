@@ -220,3 +220,32 @@ def test_cli_export(run, store, tmp_path):
     assert refused.exit_code == 2
     missing = run("export", "--to", out, "--db", tmp_path / "none.duckdb")
     assert missing.exit_code == 2 and not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_failure_recording_the_hand_offs_rolls_their_bookkeeping_back(store, tmp_path, monkeypatch):
+    from screening.handoff import export as exporting
+    from store_scenario import snapshot
+
+    real = exporting.record_exports
+
+    def record_one_then_fail(con, records):
+        real(con, records[:1])
+        raise OSError(28, "No space left on device (injected)")
+
+    before = snapshot(store)
+    out = tmp_path / "out"
+    monkeypatch.setattr(exporting, "record_exports", record_one_then_fail)
+    with pytest.raises(OSError, match="injected"):
+        export(store, out, now=NOW)
+    assert snapshot(store) == before  # the hand-off recorded first is rolled back with the rest
+    assert query(store, "select count(*) from exports") == [(0,)]
+    left = sorted(p.name for p in out.iterdir())  # the files were placed before the bookkeeping: complete sets
+    assert sorted(name for name in left if name.endswith("_manifest.json")) == [
+        f"{slug}_run1_20261125_093000_manifest.json" for slug in sorted(SLUGS.values())] and len(left) == 12
+    monkeypatch.undo()
+    records = export(store, out, now=NOW)  # not recorded, so not handed off: the next export sends it all again
+    assert sorted(r["regulator"] for r in records) == sorted(SLUGS)
+    assert all(r["since_run"] == 0 for r in records)
+    assert query(store, "select regulator, since_run from exports order by regulator") == sorted(
+        (name, 0) for name in SLUGS)
+    assert {f["name"] for r in records for f in r["files"]}.isdisjoint(left)  # new files, the earlier ones kept

@@ -1,13 +1,19 @@
-"""`push` against a real HTTP receiver on 127.0.0.1 that fails on purpose: nothing lost, nothing twice."""
+"""`push` against a real HTTP receiver on 127.0.0.1 that fails on purpose: nothing lost, nothing twice.
+
+No timing luck: a receiver that must be slow blocks on an event until the test releases it, so the client
+always times out; every other request gets a client timeout scaled from the receiver's start-up time
+measured in the fixture (at least a second), so a loaded machine does not turn an answer into a timeout."""
 
 from datetime import datetime, timedelta
 import hashlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import json
+import shutil
 import socket
 import threading
 import time
 
+import httpx
 import pytest
 
 from conftest import query
@@ -19,7 +25,8 @@ from store_scenario import FIRST, P2P, SECOND, Store
 
 NOW = datetime(2026, 1, 5, 9, 0)
 REGULATORS = load_regulators(get_settings().keywords_dir)
-TIMEOUT = 0.3  # the client's; the slow handler sleeps longer
+STARTUPS_PER_TIMEOUT = 20  # the client's timeout: this many times the receiver's measured start-up
+LONGEST_BLOCK = 120  # seconds a slow handler waits for its release at most (a test that forgets it ends anyway)
 
 
 class Receiver:
@@ -32,6 +39,8 @@ class Receiver:
         self.script, self.store, self.rows, self.duplicates, self.requests = list(script), {}, [], 0, []
         self.answers: list[tuple[str, int | None]] = []
         self.lock = threading.Lock()
+        self.release = threading.Event()  # set: a slow handler may answer (the client has given up by then)
+        self.timeout = 1.0  # the client's, set from the measured start-up by the fixture
 
     def receive(self, body: bytes, header: str) -> str:
         """Keep the batch's new entries; count the keys seen before; return the scripted behaviour."""
@@ -70,8 +79,8 @@ def handler_for(receiver: Receiver):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
-            if behaviour == "slow":
-                time.sleep(TIMEOUT * 4)
+            if behaviour == "slow":  # answers only once released: the client times out whatever the load
+                receiver.release.wait(LONGEST_BLOCK)
             status = 500 if behaviour == "500" else 200
             answer = b'{"ok": true}' if status == 200 else b'{"error": "down"}'
             try:
@@ -82,6 +91,11 @@ def handler_for(receiver: Receiver):
             except OSError:
                 self.close_connection = True
 
+        def do_GET(self):  # the fixture's start-up probe, not a delivery
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def log_message(self, *args):
             pass
 
@@ -90,24 +104,37 @@ def handler_for(receiver: Receiver):
 
 @pytest.fixture
 def receiver():
-    """Start a receiver on 127.0.0.1 (port 0); the test sets its script."""
+    """Start a receiver on 127.0.0.1 (port 0), measure how long it takes to answer a first request, and set
+    the client's timeout from that; the test sets its script."""
     made = Receiver([])
+    started = time.monotonic()
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(made))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     made.url = f"http://127.0.0.1:{server.server_address[1]}/entries"
+    assert httpx.get(made.url, timeout=LONGEST_BLOCK).status_code == 204
+    made.timeout = max(1.0, STARTUPS_PER_TIMEOUT * (time.monotonic() - started))
     yield made
+    made.release.set()
     server.shutdown()
     server.server_close()
 
 
-@pytest.fixture
-def store(tmp_path, screener) -> Store:
-    """A store after two runs: about a dozen outbox entries."""
-    made = Store(tmp_path, screener)
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, screener) -> Store:
+    """A store after two runs: about a dozen outbox entries (made once; each test pushes from a copy)."""
+    made = Store(tmp_path_factory.mktemp("two_runs"), screener)
     made.scan(FIRST, day=1)
     made.scan(SECOND, day=2, full=True)
     return made
+
+
+@pytest.fixture
+def store(two_runs, tmp_path, screener) -> Store:
+    """A copy of the two-run store of its own (store file, snapshot, lock and secret alike) in tmp_path."""
+    folder = tmp_path / "store"
+    shutil.copytree(two_runs.dir, folder)
+    return Store(folder, screener)
 
 
 def outbox_keys(db) -> set[str]:
@@ -120,7 +147,7 @@ def pending(db) -> int:
 
 
 def send(store, receiver, now=NOW, batch=4):
-    return push(store.db, receiver.url, batch, clock=lambda: now, timeout=TIMEOUT, regulators=REGULATORS)
+    return push(store.db, receiver.url, batch, clock=lambda: now, timeout=receiver.timeout, regulators=REGULATORS)
 
 
 def drain(store, receiver, now=NOW, batch=4) -> datetime:
@@ -183,6 +210,7 @@ def test_a_failed_batch_stays_pending_and_is_retried_after_its_backoff(store, re
                                                                        kept_by_receiver):
     receiver.script = [behaviour]
     report = send(store, receiver, batch=3)
+    receiver.release.set()  # the client gave up on the slow answer: let the handler finish
     assert (report.batches, report.delivered, report.failed) == (1, 0, 3) and error in report.errors[0]
     failed = query(store.db, "select attempts, last_error, next_attempt_at from outbox where attempts > 0")
     assert len(failed) == 3 and all(a == 1 and error in e and n == NOW + timedelta(seconds=30) for a, e, n in failed)
@@ -224,13 +252,14 @@ def test_a_200_the_client_lost_is_sent_again_answered_200_twice_and_kept_once(st
 
 def test_a_receiver_that_is_down_loses_nothing_and_gets_everything_once_when_back(store, receiver, run):
     down, total = refused_url(), len(outbox_keys(store.db))
-    report = push(store.db, down, 4, clock=lambda: NOW, timeout=TIMEOUT, regulators=REGULATORS)
+    report = push(store.db, down, 4, clock=lambda: NOW, timeout=receiver.timeout, regulators=REGULATORS)
     assert (report.batches, report.delivered, report.failed, report.pending) == (1, 0, 4, total)
     assert "ConnectError" in report.errors[0]
     failed = query(store.db, "select attempts, last_error, next_attempt_at from outbox where attempts > 0")
     assert len(failed) == 4 and all(a == 1 and "ConnectError" in e and n == NOW + timedelta(seconds=30)
                                     for a, e, n in failed)
-    result = run("push", "--endpoint", down, "--db", store.db, "--now", "2026-01-05T10:00:00", "--timeout", TIMEOUT)
+    result = run("push", "--endpoint", down, "--db", store.db, "--now", "2026-01-05T10:00:00",
+                 "--timeout", receiver.timeout)
     assert result.exit_code == 1 and "ConnectError" in result.output and f"{total} pending" in result.output
     assert pending(store.db) == total and receiver.requests == []
     drain(store, receiver, NOW + timedelta(hours=2))

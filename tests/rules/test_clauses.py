@@ -85,6 +85,9 @@ def test_clause_parser_never_crashes_and_stays_in_bounds(judge, text, data):
         assert 0 <= negation.start <= start and end <= negation.end <= len(folded)
 
 
+# The Beijing five-prohibitions clause, written out here (not taken from the parser): each one alone marks it.
+SIGNATURES = ("不得以公开方式募集资金", "不得公开开展证券类产品", "不得发放贷款", "不得向投资者承诺")
+
 # Every cue and closer of the parser, by its own lists: (cue, scope, term, nth, expected cue or None).
 # Each cue has at least one case where it negates and one where it must not (test_every_cue_has_both_cases).
 CUE_TABLE = [
@@ -134,8 +137,8 @@ CUE_TABLE = [
     ("之外", "除证券期货业务之外的资产管理", "资产管理", 0, None),
     ("外", "除海外投资管理", "投资管理", 0, "除"),
     ("外", "除金融外的投资管理", "投资管理", 0, None),
-] + [(signature, f"（1、{signature}；2、投资管理）", "投资管理", 0, "五不得") for signature in FIVE_PROHIBITIONS] + [
-    (signature, f"投资管理（{signature}）", "投资管理", 0, None) for signature in FIVE_PROHIBITIONS]
+] + [(signature, f"（1、{signature}；2、投资管理）", "投资管理", 0, "五不得") for signature in SIGNATURES] + [
+    (signature, f"投资管理（{signature}）", "投资管理", 0, None) for signature in SIGNATURES]
 
 PARSER_CUES = PREFIX_CUES + SUFFIX_CUES + DIRECT_NEGATORS + EXCEPT_CLOSERS + FIVE_PROHIBITIONS
 
@@ -192,3 +195,51 @@ def test_layout_gives_the_reference_answer_for_every_hit_in_order(judge, text):
     for start, end in spans:
         term = folded[start:end]
         assert judge.negation(folded, start, end, term, layout) == reference_negation(judge, folded, start, end, term)
+
+
+# (scope, term, nth, cue, the folded text the negation shows): the clause or bracket it governs, exactly.
+SPANS = [
+    ("投资咨询（1、不得发放贷款；2、投资管理）", "投资管理", 0, "五不得", "(1、不得发放贷款;2、投资管理)"),
+    ("技术开发；投资咨询（1、不得发放贷款；2、投资管理）；咨询", "投资管理", 0, "五不得", "(1、不得发放贷款;2、投资管理)"),
+    ("技术开发，不含金融业务，投资咨询", "金融", 0, "不含", "不含金融业务"),
+    ("投资咨询（除金融、证券）", "金融", 0, "除", "（除金融、证券）"),  # a bracket shows with its brackets
+    ("技术开发、非金融性投资；咨询", "金融", 0, "非", "技术开发、非金融性投资"),
+    ("经济信息咨询（金融、证券、期货、保险除外）", "金融", 0, "除外", "（金融、证券、期货、保险除外）"),
+]
+
+
+@pytest.mark.parametrize("scope, term, nth, cue, shown", SPANS)
+def test_a_negation_shows_exactly_the_clause_it_governs(judge, scope, term, nth, cue, shown):
+    folded, start, end = occurrence(scope, term, nth)
+    negation = judge.negation(folded, start, end, fold_text(term))
+    assert (negation.cue, folded[negation.start:negation.end]) == (cue, fold_text(shown))
+
+
+# Cases at the edges of each rule: (scope, term, nth, expected cue or None).
+EDGES = [
+    # a negator right before the term counts unless the term itself begins with that character
+    ("融资非资本运作", "资本", 0, "非"),
+    ("融资不支付回报", "支付", 0, "不"),
+    ("资不资本运作", "资本", 0, "不"),
+    # a cue that runs into the hit does not govern it (禁止 | 止损)
+    ("禁止损失", "止损", 0, None),
+    ("禁止止损", "止损", 0, "禁止"),
+    # …除外 counts only as a word of its own after the hit: 除外汇 is 除/外汇
+    ("投资咨询及除外汇以外的结算业务", "投资", 0, None),
+    ("（投资咨询、金融衍生品除外）", "投资", 0, "除外"),
+    ("（投资咨询、金融衍生品除外汇业务）", "投资", 0, None),
+    # 除 is closed by 外, 以外 or 之外 only between it and the hit
+    ("除金融以外的投资管理", "金融", 0, "除"),
+    ("除金融之外的投资管理", "金融", 0, "除"),
+    ("除金融外的投资管理", "投资管理", 0, None),
+    ("除以外的投资管理", "投资管理", 0, None),  # a closer right after 除 closes it
+    ("外除金融", "金融", 0, "除"),  # a 外 before 除 does not
+    ("投资管理除外汇以外的业务", "投资管理", 0, None),
+]
+
+
+@pytest.mark.parametrize("scope, term, nth, expected", EDGES)
+def test_edge_cases(judge, scope, term, nth, expected):
+    folded, start, end = occurrence(scope, term, nth)
+    negation = judge.negation(folded, start, end, fold_text(term))
+    assert (negation.cue if negation else None) == expected

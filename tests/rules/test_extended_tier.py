@@ -90,7 +90,9 @@ def test_beijing_crowdfunding_is_a_plans_hit_not_an_extended_one(screener):
 def test_a_flagged_firm_is_not_also_raised_for_attention(screener):
     result = screen(screener, "上海拍拍贷金融信息服务有限公司", SHANGHAI)
     assert result.flagged and not result.attention
-    assert result.attention_hits  # the extended hit is still shown, with its tier
+    # the extended hit is still shown, with its tier, and does not count
+    assert [(h.term, h.tier, h.list, h.field, h.start, h.end, h.counts) for h in result.attention_hits] == [
+        ("字号含贷", EXTENDED_TIER, "extended", "name", 4, 5, False)]
     assert {hit.tier for hit in result.counting_hits} == {PLANS_TIER}
 
 

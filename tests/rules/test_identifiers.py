@@ -8,8 +8,8 @@ import pytest
 from stdnum.cn import uscc
 from stdnum.iso7064 import mod_11_10
 
-from screening.rules.identifiers import (ALPHABET, credit_code_problem, key_columns, mod_11_10_valid, uscc_valid,
-                                         with_key)
+from screening.rules.identifiers import (ALPHABET, credit_code_problem, key_columns, key_region, mod_11_10_valid,
+                                         uscc_valid, with_key)
 
 VALID_USCC = "91440101190508453C"
 VALID_NUMBER = "320404000009558"  # a real 工商注册号 of the corpus (Changzhou)
@@ -118,6 +118,10 @@ def test_mod_11_10_expression_equals_stdnum_on_valid_numbers_and_their_one_digit
     (VALID_USCC, None),
     ("91440101190508453X", "invalid credit code checksum"),
     ("", "missing credit code (or 15-digit registration number)"),
+    (None, "missing credit code (or 15-digit registration number)"),
+    ("   ", "missing credit code (or 15-digit registration number)"),  # blank is missing, not a wrong length
+    ("9144010119050845", "invalid credit code length (expected 18 characters, or a 15-digit registration number)"),
+    ("91440101I90508453C", "invalid credit code format"),  # I is not in the code alphabet
 ])
 def test_credit_code_problem_names_the_reason(code, problem):
     assert credit_code_problem(code) == problem
@@ -139,3 +143,27 @@ def test_key_columns_are_expressions_over_any_column_names():
     frame = pl.DataFrame({"a": [VALID_NUMBER], "b": [None]}, schema={"a": pl.Utf8, "b": pl.Utf8})
     assert frame.select(key_columns(pl.col("a"), pl.col("b"))).row(0) == (
         VALID_NUMBER, "registration_number", VALID_NUMBER, None)
+
+
+def test_key_region_is_the_registering_authoritys_region_of_a_usable_key():
+    frame = pl.DataFrame({"key": [VALID_USCC, VALID_NUMBER, "91440101190508453X", None],
+                          "kind": ["uscc", "registration_number", None, None]})
+    regions = frame.select(key_region(pl.col("key"), pl.col("kind")).alias("region"))["region"].to_list()
+    assert regions == ["440101", "320404", None, None]  # characters 3-8 of a credit code, 1-6 of a number
+
+
+@pytest.mark.parametrize("error, reason", [
+    ("InvalidComponent", "invalid credit code component"),  # not raised by uscc.validate today: the mapping holds
+    ("InvalidChecksum", "invalid credit code checksum"),
+    ("ValidationError", "invalid credit code: odd"),  # any other: stdnum's own words
+])
+def test_every_stdnum_error_has_its_reason(monkeypatch, error, reason):
+    from stdnum import exceptions
+
+    from screening.rules import identifiers
+
+    def refuse(code):
+        raise getattr(exceptions, error)("odd") if error == "ValidationError" else getattr(exceptions, error)()
+
+    monkeypatch.setattr(identifiers.uscc, "validate", refuse)
+    assert credit_code_problem(VALID_USCC) == reason

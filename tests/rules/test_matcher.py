@@ -75,3 +75,43 @@ def test_separators_at_a_terms_edge_are_not_inside_it(screener, text):
 @pytest.mark.parametrize("text", ["P-2-P", "Р2Р", "P\u20632P", "金·融", "资／产／管／理"])
 def test_prefilter_keeps_hidden_terms(screener, text):
     assert screener.prefilter.candidates(pl.Series([text])).to_list() == [True]
+
+
+# Terms planted at known places among filler characters that belong to no term: the answer is known by
+# construction (a plain substring search of each planted term for every key), not from the automaton.
+FILLER_CANDIDATES = "的是在有和与及或等中大上下技术开发服务销售设备机械电子软件咨询农业种植养殖建筑工程,;、()"
+
+
+@pytest.fixture(scope="module")
+def planting(screener):
+    from screening.rules.folding import SEPARATORS
+    keys = sorted(screener.matcher.entries)
+    term_chars = set("".join(keys))
+    filler = [c for c in FILLER_CANDIDATES if c not in term_chars and fold_text(c) == c and not SEPARATORS.match(c)]
+    separators = [c for c in "-.·/_" if fold_text(c) == c and SEPARATORS.match(c)]
+    assert len(filler) >= 20 and len(separators) >= 3
+    return keys, filler, separators
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_planted_term_is_found_and_nothing_else(screener, planting, data):
+    keys, filler, separators = planting
+    text, expected = "", set()
+    for _ in range(data.draw(st.integers(0, 6))):
+        text += "".join(data.draw(st.lists(st.sampled_from(filler), min_size=1, max_size=4)))
+        term = data.draw(st.sampled_from(keys))
+        positions = []
+        for index, char in enumerate(term):
+            if index and data.draw(st.integers(0, 4)) == 0:  # now and then a separator inside the term
+                text += data.draw(st.sampled_from(separators))
+            positions.append(len(text))
+            text += char
+        for key in keys:
+            at = term.find(key)
+            while at >= 0:
+                expected.add((positions[at], positions[at + len(key) - 1] + 1, key))
+                at = term.find(key, at + 1)
+    text += "".join(data.draw(st.lists(st.sampled_from(filler), max_size=3)))
+    found = {(o.start, o.end, o.folded) for o in screener.matcher.occurrences(text)}
+    assert found == expected

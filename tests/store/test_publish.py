@@ -270,3 +270,63 @@ def test_a_reader_holding_the_old_snapshot_keeps_reading_it_while_a_publish_swap
     assert holder.returncode == 0, err
     assert out.split() == ["1", "1", FLAGGED]  # the old snapshot, whole: tables it had not read yet too
     assert read(store) == (2, 2, 0)  # a new connection reads the new one
+
+
+# ---------------------------------------------------------------- the checks that stop a publish
+
+
+class Connection:
+    """A stand-in for the store's connection that records what it is asked to run."""
+
+    def __init__(self):
+        self.executed = []
+
+    def execute(self, statement):
+        self.executed.append(statement)
+
+
+@pytest.mark.parametrize(("wal", "refused"), [(b"left over", True), (b"", False), (None, False)])
+def test_a_write_ahead_log_left_after_checkpoint_stops_the_publish(tmp_path, wal, refused):
+    db = tmp_path / "registry.duckdb"
+    if wal is not None:
+        (tmp_path / "registry.duckdb.wal").write_bytes(wal)
+    con = Connection()
+    if refused:
+        with pytest.raises(RuntimeError) as error:
+            published.checkpointed(con, db)
+        assert str(error.value) == f"{db}: write-ahead log still present after CHECKPOINT; not publishing"
+    else:
+        published.checkpointed(con, db)
+    assert con.executed == ["checkpoint"]
+
+
+def copy_then(change):
+    """``shutil.copyfile`` that copies, then does ``change(source, copy)`` (what a concurrent writer or a short
+    write would do)."""
+    real = published.shutil.copyfile
+
+    def copy(source, target):
+        real(source, target)
+        change(Path(source), Path(target))
+    return copy
+
+
+@pytest.mark.parametrize(("change", "error", "message"), [
+    (lambda source, copy: os.utime(source, ns=(0, 0)), RuntimeError, "the store changed while it was copied"),
+    (lambda source, copy: copy.write_bytes(copy.read_bytes()[:-4096]), RuntimeError,
+     "the store changed while it was copied"),  # a short copy
+    (lambda source, copy: copy.write_bytes(b"\0" * copy.stat().st_size), duckdb.Error, ""),  # DuckDB cannot open it
+])
+def test_a_copy_that_is_not_the_store_as_it_was_is_never_published(store, monkeypatch, change, error, message):
+    before = fingerprint(snapshot_path(store))
+    write_directly(store, "delete from watchlist")
+    monkeypatch.setattr(published.shutil, "copyfile", copy_then(change))
+    with pytest.raises(error) as raised:
+        publish(store)
+    if message:
+        assert str(raised.value) == f"{store}: {message}; not publishing"
+    assert leftover_temp_files(store) == []
+    assert fingerprint(snapshot_path(store)) == before and state(snapshot_path(store)) == (1, 1, 0)
+    monkeypatch.undo()
+    publish(store)  # the next publish, with the store left alone, goes through
+    assert state(snapshot_path(store)) == (1, 0, 0)
