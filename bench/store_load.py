@@ -4,7 +4,9 @@
    new DuckDB file: every firm is new and screened.
 2. A copy of the corpus in which 1,000 firms (fixed seed) changed their scope — 500 add 投资管理,
    500 have their scope replaced by 技术开发 — scanned into the same store: only those are screened.
-3. The first file again: a repeat, nothing changes.
+3. The second file again: a repeat, nothing changes.
+4. With ``--double``: a first load, into a new store, of the corpus twice over (the copy's valid credit
+   codes re-keyed with valid check digits, ``bench/corpus.py``): memory must not grow with the extract.
 
 Each run is a separate ``regscreen scan`` process; the script prints wall time, records/s and the
 peak resident memory of that process. Run from the repository root:
@@ -24,6 +26,9 @@ from rich.console import Console
 from rich.table import Table
 
 from screening.settings import get_settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import rekeyed_corpus  # noqa: E402
 
 CORPUS = get_settings().registry_dir / "erd_1978_2004_all.parquet"
 CHANGED = 1_000
@@ -76,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N records of the corpus")
     parser.add_argument("--keep", type=Path, default=None, help="keep the store in this folder")
+    parser.add_argument("--double", action="store_true", help="also a first load of the corpus doubled (re-keyed)")
     args = parser.parse_args(argv)
     console = Console()
     with tempfile.TemporaryDirectory() as workdir:
@@ -89,12 +95,23 @@ def main(argv: list[str] | None = None) -> None:
         table = Table(title=f"store load: {records:,} firms")
         for column in ("run", "seconds", "records/s", "peak RSS MB", "regscreen said"):
             table.add_column(column, overflow="fold")
-        for label, extract, as_of in (("1 first full load", first, "2026-11-22"),
-                                      (f"2 {CHANGED:,} firms changed", second, "2026-11-23"),
-                                      ("3 first file again (repeat)", first, "2026-11-24")):
+        runs = [("1 first full load", first, "2026-11-22", db, records),
+                (f"2 {CHANGED:,} firms changed", second, "2026-11-23", db, records),
+                ("3 the same file again (a repeat)", second, "2026-11-24", db, records)]
+        if args.double:
+            doubled = Path(workdir) / "doubled.parquet"
+            rows = rekeyed_corpus(doubled, 2 * records, first)
+            runs.append((f"4 first load of the corpus doubled ({rows:,}, re-keyed codes)", doubled, "2026-11-22",
+                         folder / "bench_store_doubled.duckdb", rows))
+        for label, extract, as_of, store, count in runs:
             console.log(f"running {label} …")
-            seconds, peak, said = timed_scan(extract, db, as_of)
-            table.add_row(label, f"{seconds:.1f}", f"{records / seconds:,.0f}", f"{peak:,.0f}", said)
+            try:
+                seconds, peak, said = timed_scan(extract, store, as_of)
+            except subprocess.CalledProcessError as failed:
+                table.add_row(label, "—", "—", "—", f"failed: {(failed.stderr or '').strip().splitlines()[-2:]}")
+                continue
+            table.add_row(label, f"{seconds:.1f}", f"{count / seconds:,.0f}", f"{peak:,.0f}", said)
+            console.log(f"{label}: {seconds:.1f} s, peak {peak:,.0f} MB: {said}")
         console.print(table)
 
 

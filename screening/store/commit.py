@@ -24,9 +24,10 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import orjson
 
-from screening.errors import RunInProgress
+from screening.errors import RunInProgress, StoreError
 from screening.store import interest, outbox, persons, watchlist
 from screening.store.database import Limits, apply_schema, open_writer
 from screening.store.sqlfiles import statement
@@ -62,6 +63,12 @@ def commit(db: Path, run: dict, staging: Path, results: list[Path], hits: list[P
             write_run(con, run, results, hits, min_confirmed)
             run_step(con, "commit_run_row", run_params(run))
             con.execute("commit")
+        except duckdb.OutOfMemoryException:
+            con.execute("rollback")
+            limit = (limits.memory_limit if limits else None) or "DuckDB's default"
+            raise StoreError(f"{db}: the run's commit needs more memory than DuckDB's limit ({limit}, "
+                             "REGSCREEN_DUCKDB_MEMORY_LIMIT): the store's key indexes are held in memory. Nothing "
+                             "was written; run again with a larger limit, e.g. REGSCREEN_DUCKDB_MEMORY_LIMIT=2GB") from None
         except BaseException:
             con.execute("rollback")
             raise

@@ -207,7 +207,7 @@ def test_renamed_firm_that_still_hits_is_changed(two_runs):
     entry = watch(two_runs.db)[RENAMED]
     assert (entry["status"], entry["cleared_after_change"], entry["version"]) == ("changed", False, 2)
     assert entry["name"] == "上海乙财富管理有限公司"
-    assert (entry["priority"], entry["priority_reason"]) == (3, "资产管理及跨界金融 → 金融办; 1 counting hits")
+    assert (entry["priority"], entry["priority_reason"]) == (3, "类别：资产管理及跨界金融（第5位） → 金融办；命中数：1")
     assert query(two_runs.db, "select old_name, new_name, watch_status from v_changed_firms where credit_code = ?",
                  [RENAMED]) == [("上海乙金融信息服务有限公司", "上海乙财富管理有限公司", "changed")]
 
