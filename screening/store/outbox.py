@@ -27,7 +27,7 @@ DUE = (
     "select idempotency_key, run_id, credit_code, old_status, status, name, lead_regulator, lead_category,"
     " priority, counting_hits, hold, content_hash from outbox"
     " where delivered_at is null and (next_attempt_at is null or next_attempt_at <= $now)"
-    " order by created_at, run_id, credit_code limit $limit")
+    " order by run_id, priority nulls last, created_at, credit_code limit $limit")  # runs in turn; the watch list's order
 DELIVERED = (
     "update outbox set delivered_at = $now, attempts = attempts + 1, last_error = null, next_attempt_at = null"
     " where list_contains($keys, idempotency_key) and delivered_at is null")

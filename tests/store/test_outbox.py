@@ -122,3 +122,14 @@ def test_a_crash_late_in_the_run_leaves_neither_watch_list_change_nor_outbox_row
     monkeypatch.undo()
     store.scan(second, day=2, full=True)
     assert entries(store)[(SCOPE, 2)] == "cleared"
+
+
+def test_the_push_takes_each_run_in_the_watch_lists_order(store):
+    from datetime import datetime
+
+    store.scan(FIRST)
+    store.scan(SECOND, day=2, full=True)
+    due = outbox.due(store.db, datetime.now(), 100)
+    order = [(e["run_id"], e["priority"] is None, e["priority"] or 0) for e in due]  # runs in turn, unranked last
+    assert order == sorted(order) and {run for run, _, _ in order} == {1, 2}
+    assert sum(1 for run, unranked, _ in order if run == 1 and not unranked) >= 2
